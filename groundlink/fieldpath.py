@@ -92,7 +92,9 @@ def _key_in(node: Any, part: Any) -> Any:
     writes a key that is neither text nor an integer (null, 2.5) as its str()."""
     if not isinstance(node, dict):
         return _ABSENT
-    if isinstance(part, (str, int)) and part in node:
+    if isinstance(part, str) and part in node:  # no other key equals text: found without a scan
+        return part
+    if isinstance(part, int) and part in node:
         # the key itself: pydantic's location part 1 may stand for a key True (Python's True == 1)
         equal = [key for key in node if type(key) in {type(part), bool} and key == part]
         return next((key for key in equal if type(key) is type(part)), equal[0] if equal else part)

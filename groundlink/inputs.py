@@ -12,6 +12,7 @@ or a device as well as a file. Pure Python: no pulumi import.
 
 from __future__ import annotations
 
+import codecs
 import datetime as _dt
 import difflib
 import functools
@@ -23,7 +24,7 @@ import reprlib
 import sys
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -273,9 +274,15 @@ def _as_written(value: Any) -> str:
         return str(yaml_typed(value))
     if isinstance(value, str):
         try:
-            float(value)
+            number = float(value)
         except ValueError:
             return f"the text {show(value)}"
+        # Python's float() takes more than a YAML number: `infinity`, `nan` and other scripts'
+        # digits (full-width 8000) are text however they are written, so quotes are not the fix
+        if not math.isfinite(number):
+            return f"the text {show(value)}; {_WITHIN_BOUNDS}"
+        if not value.isascii():
+            return f"the text {show(value)}; write the number in ASCII digits"
         return f"the text {show(value)}; write the number without quotes"
     return given(value)
 
@@ -388,6 +395,40 @@ def _number_numeral(text: str, value: Any) -> Numeral | None:
             f"write {plain} without the leading zero",
         )
     return None
+
+
+_LOG10_SIXTY = math.log10(60)
+
+
+def base_sixty(text: str, *, floating: bool) -> int | float | LongNumber:
+    """YAML 1.1's base-60 number (`1:30` is 90, `1:30.5` 90.5), read in time linear in its parts.
+
+    PyYAML multiplies a growing power of 60 by every part, leading zeros too: a 3 MB value took
+    minutes, and a float of 174 parts raised OverflowError (a traceback from any field). An
+    integer of more digits than `max_int_digits()` is a LongNumber, counted from its leading
+    parts, never converted; a float past 1.8e308 is infinity, which the caller names. A part
+    that is no number raises ValueError, as PyYAML's own reading did."""
+    body = text.replace("_", "").lower()
+    negative = body.startswith("-")
+    parts = body.lstrip("+-").split(":")
+    convert = float if floating else int
+    if any(len(part) > max_int_digits() for part in parts):  # int() refuses it past Python's limit
+        if floating:
+            return -math.inf if negative else math.inf
+        return LongNumber(max(len(part) for part in parts), negative)
+    while len(parts) > 1 and convert(parts[0]) == 0:  # leading zero parts add nothing
+        parts = parts[1:]
+    # the value's size from its two leading parts (math.log10 takes an int of any size)
+    head = convert(parts[0]) * 60 + convert(parts[1]) if len(parts) > 1 else convert(parts[0])
+    magnitude = (len(parts) - 2 if len(parts) > 1 else 0) * _LOG10_SIXTY + math.log10(head) if head else 0.0
+    if magnitude >= (308.3 if floating else max_int_digits()):
+        if floating:
+            return -math.inf if negative else math.inf
+        return LongNumber(int(magnitude) + 1, negative)
+    value: int | float = convert(0)
+    for part in parts:
+        value = value * 60 + convert(part)
+    return -value if negative else value
 
 
 class DuplicateKey(ValueError):
@@ -507,6 +548,17 @@ class Document:
 
     data: Any
     root: yaml.Node | None
+    # each mapping node's keys, indexed at its first lookup: a spec of 10,000 unknown keys asked
+    # where each one is, scanning the whole mapping each time (44 s)
+    _keys: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = field(default_factory=dict, compare=False, repr=False)
+
+    def _key_nodes(self, node: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+        found = self._keys.get(id(node))
+        if found is None:
+            # the last of a key: after a merge key (`<<: *defaults`) the mapping's own value comes last and wins
+            found = {k.value: (k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+            self._keys[id(node)] = found
+        return found
 
     def where(self, path: tuple[str | int, ...]) -> str:
         """`line L, column C` of the deepest node `path` reaches, or '' when unknown."""
@@ -514,11 +566,10 @@ class Document:
         mark = None
         for part in path:
             if isinstance(node, yaml.MappingNode):
-                match = [(k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == str(part)]
-                if not match:
+                match = self._key_nodes(node).get(str(part))
+                if match is None:
                     break
-                # the last: after a merge key (`<<: *defaults`) the mapping's own value comes last and wins
-                mark, node = match[-1][0].start_mark, match[-1][1]
+                mark, node = match[0].start_mark, match[1]
             elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
                 node = node.value[part]
                 mark = node.start_mark
@@ -538,6 +589,7 @@ def check_bounds(text: str, source: str) -> None:
     event stream alone (libyaml's parser is iterative), before any node is built."""
     sizes: dict[str, int] = {}
     stack: list[list[Any]] = []  # [expanded size so far, anchor] per open collection
+    aliased = False  # whether an alias has repeated a subtree yet
     try:
         for event in yaml.parse(text, Loader=_base_loader()):
             if isinstance(event, yaml.CollectionStartEvent):
@@ -549,6 +601,7 @@ def check_bounds(text: str, source: str) -> None:
                 size, anchor = stack.pop()
             elif isinstance(event, yaml.AliasEvent):
                 size, anchor = sizes.get(str(event.anchor), 1), None
+                aliased = True
             elif isinstance(event, yaml.ScalarEvent):
                 size, anchor = 1, event.anchor
             else:
@@ -558,11 +611,16 @@ def check_bounds(text: str, source: str) -> None:
             if stack:
                 stack[-1][0] += size
                 if stack[-1][0] > MAX_NODES:
+                    if not aliased:  # a file of that many values written out: no alias to blame
+                        raise InputError(f"{source}: {_at(event.start_mark)}holds more than {MAX_NODES} values")
                     raise InputError(
                         f"{source}: {_at(event.start_mark)}expands to more than {MAX_NODES} values "
                         "(aliases repeat whole subtrees)"
                     )
     except yaml.YAMLError as exc:
+        if "maximum nesting depth" in str(getattr(exc, "problem", "")):  # libyaml's scanner, reading ahead
+            at = _at(getattr(exc, "problem_mark", None))
+            raise InputError(f"{source}: {at}nested deeper than {MAX_DEPTH} levels") from None
         raise InputError(_yaml_message(exc, source, text)) from None
 
 
@@ -609,7 +667,8 @@ def _yaml_message(exc: yaml.YAMLError, source: str, text: str) -> str:
             f"the tag {tag} is not allowed; allowed: untagged text, numbers, booleans, lists and mappings "
             "(YAML's core tags: !!str, !!int, !!float, !!bool, !!null, !!seq, !!map)"
         )
-        return _located(source, _path_at(text, at.line, at.column), message, at)
+        # node=True: a tagged list or mapping (`owner: !Foo [a, b]`) is the field, not its first item
+        return _located(source, _path_at(text, at.line, at.column, node=True), message, at)
     if not isinstance(exc, yaml.MarkedYAMLError):
         return f"{source}: {(str(exc).splitlines() or ['invalid YAML'])[0]}"
     mark = exc.problem_mark or exc.context_mark
@@ -735,6 +794,8 @@ def _reader_message(exc: yaml.reader.ReaderError, source: str, text: str) -> str
     found = _NOT_PRINTABLE.search(text)
     if found is None:  # the reader and this check disagree: the reader's reason, without its offsets
         return f"{source}: {exc.reason}"
+    if looks_wide(text[:64]):  # ASCII as UTF-16 or UTF-32 without a mark: valid UTF-8, NULs between letters
+        return f"{source}: not UTF-8 text: the file {_LOOKS_WIDE}; save it as UTF-8"
     return _character_message(found, source, text, "is not allowed in YAML")
 
 
@@ -786,6 +847,24 @@ def not_utf8_name(path: str | os.PathLike[str]) -> str:
     return "" if shown == os.fspath(path) else f"{shown}: its name holds a byte that is not UTF-8; rename it"
 
 
+_BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+
+
+_LOOKS_WIDE = "looks UTF-16 or UTF-32 (NUL bytes between its letters)"
+
+
+def looks_wide(head: bytes | str) -> bool:
+    """Whether the start of a file is ASCII written as UTF-16 or UTF-32 without a byte-order
+    mark: a NUL beside every letter (UTF-8 text of a spec holds none)."""
+    nul = b"\x00" if isinstance(head, bytes) else "\x00"
+    return bool(head) and head.count(nul) * 3 >= len(head)  # type: ignore[arg-type]  # bytes with bytes, str with str
+
+
 def not_utf8(source: str, error: UnicodeDecodeError, what: str = "text", yaml_text: bool = False) -> str:
     """One line for a file that is not UTF-8: the byte, its line and column, and the fix (a
     Latin-1 `é` or a UTF-16 file said only "byte 326"). In YAML (`yaml_text`), the field the byte
@@ -794,14 +873,19 @@ def not_utf8(source: str, error: UnicodeDecodeError, what: str = "text", yaml_te
     line = data.count(b"\n", 0, start)
     column = len(data[data.rfind(b"\n", 0, start) + 1 : start].decode("utf-8", errors="replace"))
     mark = yaml.Mark(source, start, line, column, None, 0)
-    utf16 = data[:2] in (b"\xff\xfe", b"\xfe\xff")
+    # UTF-32's marks first: little-endian UTF-32's begins with UTF-16's
+    encoding = next((f"is {name}" for mark, name in _BYTE_ORDER_MARKS if data.startswith(mark)), "")
+    if not encoding and looks_wide(data[:64]):
+        encoding = _LOOKS_WIDE
+    utf16 = bool(encoding)
     message = (
         f"not UTF-8 {what}: byte 0x{data[start]:02X} is no UTF-8 character"
-        + ("; the file is UTF-16" if utf16 else "")
+        + (f"; the file {encoding}" if encoding else "")
         + "; save it as UTF-8"
     )
     parts = _path_at(data.decode("utf-8", errors="replace"), line, column) if yaml_text and not utf16 else ()
-    return _located(source, parts, message, mark)
+    # a wide file's lines and columns, counted as UTF-8, are not where an editor shows the byte
+    return _located(source, parts, message, None if encoding == _LOOKS_WIDE else mark)
 
 
 def _path_at(text: str, line: int, column: int, node: bool = False) -> tuple[Any, ...]:
@@ -1056,17 +1140,28 @@ def _unique_key_loader() -> type[yaml.SafeLoader]:
         than `max_int_digits()` a LongNumber: Python refused converting it (ValueError past 4300
         digits, a traceback from any field), and no field takes it."""
         text = str(node.value)
+        sexagesimal = isinstance(node, yaml.ScalarNode) and ":" in text  # `!!int [1]`: PyYAML names the node
         if node.tag == "tag:yaml.org,2002:int":
             digits = text.replace("_", "").lstrip("+-")
             if digits.isdigit() and not digits.startswith("0") and len(digits) > max_int_digits():
                 return LongNumber(len(digits), text.startswith("-"))  # decimal: counted, never converted
-            # 0x..., 0b..., octal, base 60: converted in linear time (no limit), then counted
-            whole: int = yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+            if sexagesimal:  # base 60: PyYAML's own reading is quadratic in the parts
+                sixty = base_sixty(text, floating=False)
+                if isinstance(sixty, LongNumber):
+                    return sixty
+                whole: int = int(sixty)
+            else:  # 0x..., 0b..., octal: converted in linear time (no limit), then counted
+                whole = yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
             if whole.bit_length() > 3.32 * max_int_digits() and (digits_of := digit_count(whole)) > max_int_digits():
                 return LongNumber(digits_of, whole < 0)
             value: int | float = whole
         else:
-            value = yaml.constructor.SafeConstructor.construct_yaml_float(loader, node)
+            if sexagesimal:  # base 60: PyYAML's own reading raised OverflowError past 1.8e308
+                sixty_float = base_sixty(text, floating=True)
+                assert not isinstance(sixty_float, LongNumber)  # a float past its range is infinity
+                value = float(sixty_float)
+            else:
+                value = yaml.constructor.SafeConstructor.construct_yaml_float(loader, node)
             if not math.isfinite(value) and text.lstrip("+-").lower() not in {".inf", ".nan"}:  # past 1.8e308
                 return Numeral(text, _INFINITE)
             if value == 0:  # -0.0 is 0, and reports, plans and compare.json printed it as -0

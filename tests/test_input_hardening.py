@@ -101,6 +101,14 @@ def test_deeply_nested_yaml_names_line_and_column(capsys, tmp_path):
     assert line.startswith(f"{path}: line ") and "nested deeper than" in line
 
 
+def test_nesting_past_the_yaml_scanners_own_limit_is_said_as_any_other(capsys, tmp_path):
+    """100,000 open brackets: libyaml's scanner, reading ahead, stops at 1,000 levels with its
+    own words ("exceeded maximum nesting depth") before the 65th level reaches the check."""
+    path = tmp_path / "deep.yaml"
+    path.write_text("a: " + "[" * 100_000 + "\n")
+    assert one_line_error(capsys, "validate", str(path)) == f"{path}: line 1, column 1003: nested deeper than 64 levels"
+
+
 def test_an_alias_bomb_is_refused_from_the_event_stream_before_any_node_is_built(capsys, tmp_path, monkeypatch):
     """A billion-value bomb in under 3 kB: building its nodes would take minutes and gigabytes, so
     the refusal must come before the loader builds a single node."""
@@ -120,6 +128,35 @@ def test_an_alias_bomb_is_refused_from_the_event_stream_before_any_node_is_built
     monkeypatch.setattr(inputs, "_unique_key_loader", lambda: no_nodes)
     line = one_line_error(capsys, "validate", str(path))
     assert line.startswith(f"{path}: line ") and "expands to more than" in line
+
+
+def test_a_document_of_too_many_values_without_an_alias_does_not_blame_aliases(capsys, tmp_path):
+    text = (SPECS / "noaa20.yaml").read_text()
+    path = tmp_path / "flat.yaml"
+    path.write_text(text.replace("satellites:\n", "".join(f"x{i}: 1\n" for i in range(100_001)) + "satellites:\n"))
+    line = one_line_error(capsys, "validate", str(path))
+    assert line.endswith(": holds more than 200000 values"), line
+
+
+def test_many_unknown_keys_are_each_named_in_time_linear_in_their_number(capsys, tmp_path):
+    """10,000 unknown top-level keys (a flat file fed by mistake) took 44 s: each error scanned
+    the whole mapping twice, once for its line and once for its key. Ten times the keys must
+    take about ten times the time (a quadratic reading takes a hundred), measured in one run."""
+    import time
+
+    text = (SPECS / "noaa20.yaml").read_text()
+
+    def spent(keys: int) -> float:
+        path = tmp_path / f"flat{keys}.yaml"
+        path.write_text(text.replace("satellites:\n", "".join(f"x{i}: 1\n" for i in range(keys)) + "satellites:\n"))
+        started = time.process_time()
+        code, lines = answer(capsys, "validate", str(path))
+        assert code == 2 and len(lines) == keys
+        assert lines[-1].startswith(f"{path}: x{keys - 1}: unknown field (allowed: analytics, budget, ")
+        return time.process_time() - started
+
+    few, many = spent(1_000), spent(10_000)
+    assert many < 40 * few, (few, many)
 
 
 def test_a_huge_rejected_value_is_echoed_truncated(capsys, tmp_path):
@@ -213,6 +250,30 @@ def test_a_directory_or_binary_file_as_the_spec_is_one_line(capsys, tmp_path):
     assert one_line_error(capsys, "validate", str(binary)) == (
         f"{binary}: line 1, column 1: not UTF-8 text: byte 0xFF is no UTF-8 character; the file is UTF-16; save it as UTF-8"
     )
+
+
+@pytest.mark.parametrize(
+    ("encoding", "expected"),
+    [
+        ("utf-32", "line 1, column 1: not UTF-8 text: byte 0xFF is no UTF-8 character; the file is UTF-32"),
+        ("utf-16", "line 1, column 1: not UTF-8 text: byte 0xFF is no UTF-8 character; the file is UTF-16"),
+        # no byte-order mark: the first byte that is no UTF-8 (the comment's section sign), or,
+        # in ASCII alone, the NUL YAML refuses; neither placed (UTF-8's lines are not the editor's)
+        ("utf-16-le", "not UTF-8 text: byte 0xA7 is no UTF-8 character; the file looks UTF-16 or UTF-32"),
+        ("utf-32-be", "not UTF-8 text: byte 0xA7 is no UTF-8 character; the file looks UTF-16 or UTF-32"),
+        ("ascii-utf-16-le", "not UTF-8 text: the file looks UTF-16 or UTF-32"),
+    ],
+)
+def test_a_spec_saved_as_utf16_or_utf32_is_named_so(capsys, tmp_path, encoding, expected):
+    """A UTF-32 file was named UTF-16 (its mark begins with UTF-16's), and one without a mark
+    was "control character U+0000 ... remove it" at a line and column no editor shows."""
+    text = (SPECS / "noaa20.yaml").read_text()
+    if encoding.startswith("ascii-"):
+        text, encoding = text.encode("ascii", "ignore").decode(), encoding.removeprefix("ascii-")
+    path = tmp_path / "wide.yaml"
+    path.write_bytes(text.encode(encoding))
+    line = one_line_error(capsys, "validate", str(path))
+    assert line.startswith(f"{path}: {expected}") and line.endswith("; save it as UTF-8"), line
 
 
 @pytest.mark.parametrize("text", ["? [a, b]\n: 1\n", "a: 1\n---\nb: 2\n", "!!python/object:os.system {}\n", "\t- x"])

@@ -198,8 +198,11 @@ def test_a_line_break_only_yaml_1_1_has_is_one_line_with_its_field_line_and_colu
         ("    cost-center: !custom eo-ground\n", "mission.tags.cost-center", "!custom", 18),
         ("    cost-center: !!python/object:os.system x\n", "mission.tags.cost-center", "!!python/object:os.system", 18),
         ("    !weird cost-center: eo-ground\n", "mission.tags", "!weird", 5),  # on a key: the mapping
+        # a tagged list or mapping is its field, not its first item (it was `...cost-center[0]`)
+        ("    cost-center: !custom [eo, ground]\n", "mission.tags.cost-center", "!custom", 18),
+        ("    cost-center: !custom {eo: ground}\n", "mission.tags.cost-center", "!custom", 18),
     ],
-    ids=["local", "python", "on-a-key"],
+    ids=["local", "python", "on-a-key", "on-a-list", "on-a-mapping"],
 )  # fmt: skip
 def test_a_tag_yaml_cannot_construct_names_its_field_and_what_is_allowed(validate, line, path, tag, column):
     """PyYAML's "could not determine a constructor for the tag" named neither the field nor what

@@ -108,6 +108,29 @@ def _refused(capsys: pytest.CaptureFixture[str], path: Path, *command: str) -> s
             "budget.monthly_usd: must be a number, got 1.0e-400, which YAML 1.1 reads as 0 (it is nearer 0 than "
             "4.9e-324, the smallest number); write a number within the field's bounds (line 71, column 3)",
         ),
+        (  # a base-60 float past 1.8e308: PyYAML's reading raised OverflowError, a traceback
+            "  monthly_usd: 8000\n",
+            "  monthly_usd: 1" + ":0" * 174 + ".5\n",
+            "budget.monthly_usd: must be a number, got '1:0:0:0:0:0:0:0:0:0:0:0:0:0...:0:0:0:0:0:0:0:0:0:0:0:0:0.5', "
+            "which YAML 1.1 reads as infinity (it is past 1.8e308, the largest number); write a number within the "
+            "field's bounds (line 71, column 3)",
+        ),
+        (  # the same in a text field, and under an explicit tag
+            "    cost-center: eo-ground\n",
+            "    cost-center: !!float 1" + ":0" * 174 + ".5\n",
+            "mission.tags.cost-center: has 351 characters; at most 256 allowed (line 11, column 5)",
+        ),
+        (  # a base-60 integer of 3,000 parts: counted from its leading parts, never converted
+            "  monthly_usd: 8000\n",
+            "  monthly_usd: 1" + ":0" * 3000 + "\n",
+            f"budget.monthly_usd: a number of 5335 digits is out of range; {RANGE} (line 71, column 3)",
+        ),
+        (  # a million parts (3 MB) took minutes: PyYAML multiplies a growing power of 60 by each
+            "    cost-center: eo-ground\n",
+            "    cost-center: 1" + ":59" * 1_000_000 + "\n",
+            "mission.tags.cost-center: must be text, got a number of 1778152 digits; put the value in quotes "
+            "(line 11, column 5)",
+        ),
     ],
 )
 def test_a_number_too_long_for_any_field_is_named_by_its_digit_count(capsys, tmp_path, old, new, expected):
@@ -314,3 +337,19 @@ def test_yamls_binary_and_set_are_named_not_shown_as_python_values(capsys, tmp_p
     """`!!binary` and `!!set` are YAML 1.1 types no spec field takes: the message said
     `got b'hello'` and `got {'a'}`, Python's spelling of them."""
     assert _refused(capsys, _spec(tmp_path, old, new)) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "advice"),
+    [
+        ("infinity", "got the text 'infinity'; write a number within the field's bounds"),
+        ("nan", "got the text 'nan'; write a number within the field's bounds"),
+        ("\uff18\uff10\uff10\uff10", "got the text '\uff18\uff10\uff10\uff10'; write the number in ASCII digits"),
+        ('"8000"', "got the text '8000'; write the number without quotes"),
+    ],
+)
+def test_text_python_reads_as_a_number_is_not_told_to_drop_quotes_it_lacks(capsys, tmp_path, value, advice):
+    """`infinity`, `nan` and full-width digits, unquoted, were told to "write the number without
+    quotes": Python's float() takes them, YAML reads them as text whatever the quotes."""
+    path = _spec(tmp_path, "  monthly_usd: 8000\n", f"  monthly_usd: {value}\n")
+    assert _refused(capsys, path) == f"budget.monthly_usd: must be a number, {advice} (line 71, column 3)"
