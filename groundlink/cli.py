@@ -350,11 +350,16 @@ def main(argv: list[str] | None = None) -> int:
     sys.unraisablehook = lambda unraisable: interrupt.swallowed_interrupt(unraisable, previous_hook)
     previous_show = warnings.showwarning
     warnings.showwarning = lambda *shown, **named: interrupt.warned(previous_show, *shown, **named)
+    # The provider SDKs warn, as they build a resource, that a type groundlink plans has a newer
+    # name (`BucketAccelerateConfigurationV2`): the user can do nothing about it, and under
+    # PYTHONWARNINGS=error (a common CI setting) each such warning was a traceback
+    warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"pulumi(_[a-z_]+)?(\.|$)")
     interrupt.forget()
-    stdout = sys.stdout
+    stdout, stderr = sys.stdout, sys.stderr
     try:
         _utf8_output()
         sys.stdout = _GuardedOutput(stdout if stdout is not None else typing.cast(typing.TextIO, _ClosedStream()))
+        sys.stderr = typing.cast(typing.TextIO, _ErrorsOut(stderr))
         args = build_parser().parse_args(argv)
         for module in (*IMPORTED_BY_EVERY_COMMAND, *args.imports_first):
             importlib.import_module(module)
@@ -392,7 +397,7 @@ def main(argv: list[str] | None = None) -> int:
         return _stopped(interrupt.last())  # the stop signal, as an extension module reraised it
     finally:
         interrupt.take_back()
-        sys.stdout = stdout
+        sys.stdout, sys.stderr = stdout, stderr
         sys.unraisablehook = previous_hook
         warnings.showwarning = previous_show
 
@@ -465,6 +470,55 @@ class _GuardedOutput:
             raise OutputFailed(error) from None
 
     def __getattr__(self, name: str) -> typing.Any:
+        return getattr(self._stream, name)
+
+
+class _ErrorsOut:
+    """sys.stderr while a command runs: the same stream, or none at all. Started without one
+    (`2>&-`: Python sets sys.stderr to None) an error line was printed to stdout instead, as
+    print(file=None) does; a write that fails (`2>/dev/full`) raised from the error's own report,
+    and Python ended with "lost sys.stderr" and exit 1, which means a found problem. Such
+    lines are dropped, what is buffered goes to /dev/null, and the exit code says the rest."""
+
+    def __init__(self, stream: typing.TextIO | None) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        if self._stream is not None:
+            try:
+                return self._stream.write(text)
+            except OSError:
+                self._gone()
+        return len(text)
+
+    def writelines(self, lines: typing.Iterable[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        if self._stream is not None:
+            try:
+                self._stream.flush()
+            except OSError:
+                self._gone()
+
+    def isatty(self) -> bool:
+        return self._stream is not None and self._stream.isatty()
+
+    def _gone(self) -> None:
+        """The stream's descriptor pointed at /dev/null, so its buffer's last flush succeeds."""
+        stream, self._stream = self._stream, None
+        if stream is None:
+            return
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, stream.fileno())
+            os.close(devnull)
+            stream.flush()
+
+    def __getattr__(self, name: str) -> typing.Any:
+        if self._stream is None:
+            raise AttributeError(name)
         return getattr(self._stream, name)
 
 

@@ -139,6 +139,13 @@ CASES = {
     "check pack never answers": Case(
         CHECK, 2, "policy pack did not report a port within 0.3s", _fake_pack("exec sleep 30", wait="0.3")
     ),
+    # killed after its port line (an out-of-memory kill): said at once, not after the 60 s wait
+    "check pack dies after its port": Case(
+        CHECK,
+        2,
+        "policy pack exited (exit 137) before it answered on port 1: Killed",
+        _fake_pack("echo 1; echo Killed >&2; exit 137", wait="60"),
+    ),
     "check pack port never answers": Case(
         CHECK, 2, "policy pack did not answer on port 1 within 0.3s", _fake_pack("echo 1; exec sleep 30", wait="0.3")
     ),

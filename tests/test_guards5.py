@@ -134,25 +134,61 @@ class _Exited:
     """A pack process that has already exited (nothing to stop, its stdin already closed)."""
 
     returncode = 0
-    stdin = None
+    stdin = stdout = stderr = None
 
     def poll(self) -> int:
         return 0
 
 
-def test_a_pack_that_never_answers_on_its_port_fails_with_the_grpc_reason():
-    """The pack printed a port but nothing listens there: the first call's deadline passes and the
-    check says so, with gRPC's own words, instead of failing on the error object."""
+def _reported_a_free_port(stand_in: _Exited) -> tuple[PackProcess, int]:
+    """A pack host whose process (`stand_in`: none is started) reported a port nothing listens on."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     process = PackProcess(Path("/nonexistent"), "groundlink", "noaa20-aws")
-    process._proc = _Exited()  # type: ignore[assignment]  # a stand-in: no process is started
+    process._proc = stand_in  # type: ignore[assignment]  # a stand-in for the Popen: no process is started
     process._port_line.append(str(port))
     process._port_ready.set()
+    return process, port
+
+
+def test_a_pack_that_never_answers_on_its_port_fails_with_the_grpc_reason():
+    """The pack printed a port but nothing listens there: the first call's deadline passes and the
+    check says so, with gRPC's own words, instead of failing on the error object."""
+    process, port = _reported_a_free_port(_Running())
     with pytest.raises(PackError) as raised:
-        process.connect(timeout=0.2)
-    assert str(raised.value) == f"policy pack did not answer on port {port} within 0.2s: Deadline Exceeded"
+        process.connect(timeout=0.6)
+    assert str(raised.value) == f"policy pack did not answer on port {port} within 0.6s: Deadline Exceeded"
+    assert process.stub is None and process._channel is None
+
+
+class _Running(_Exited):
+    """A pack process still running (as far as anyone asking can tell)."""
+
+    def poll(self) -> None:  # type: ignore[override]  # None: not exited
+        return None
+
+    def terminate(self) -> None:
+        """Stopped as the host stops a pack that did not answer: nothing to stop here."""
+
+    kill = terminate
+
+    def wait(self, timeout: float | None = None) -> int:
+        return 0
+
+
+def test_a_pack_that_exits_after_its_port_line_is_said_at_once_not_after_the_timeout():
+    """A pack killed after it printed its port (an out-of-memory kill) was waited for the whole
+    startup timeout, 60 s by default, and then "did not answer"; its exit says why at once."""
+    import time
+
+    process, port = _reported_a_free_port(_Exited())
+    process.stderr_lines.append("Killed")
+    started = time.monotonic()
+    with pytest.raises(PackError) as raised:
+        process.connect(timeout=60)
+    assert str(raised.value) == f"policy pack exited (exit 0) before it answered on port {port}: Killed"
+    assert time.monotonic() - started < 30  # within a few watch periods, where it took the timeout
     assert process.stub is None and process._channel is None
 
 

@@ -83,3 +83,42 @@ def test_validate_with_a_bad_spec_still_says_why_on_stderr(tmp_path) -> None:
     assert lines[-1] == LINE.rstrip("\n")
     assert "contacts_per_day" in lines[0]
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("stderr", ["2>&-", "2>/dev/full"], ids=["closed", "full"])
+@pytest.mark.parametrize(
+    "argv",
+    [("validate", "BAD"), ("plan", "BAD", "--cloud", "aws"), ("compare", NOAA20, "--out", "/dev/null/out")],
+    ids=["validate", "plan", "compare"],
+)
+def test_a_user_error_with_stderr_closed_or_full_still_exits_2(tmp_path, stderr: str, argv: tuple[str, ...]) -> None:
+    """Started without stderr the error lines went to stdout (print(file=None) writes there);
+    on a full one Python ended with "lost sys.stderr" and exit 1, the code of a found problem."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("mission:\n  name: x\n")
+    command = [sys.executable, "-m", "groundlink", *(str(bad) if part == "BAD" else part for part in argv)]
+    result = subprocess.run(
+        ["sh", "-c", f'exec "$@" {stderr}', "sh", *command],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=SPECS.parent,
+        timeout=120,
+    )
+    assert (result.returncode, result.stdout) == (2, "")
+
+
+def test_a_check_under_pythonwarnings_error_runs_as_without_it(tmp_path) -> None:
+    """PYTHONWARNINGS=error, as CI jobs set it: the provider SDK's deprecation warning for a
+    resource type the plan builds was a traceback (plan, check, diff, compare), and the pack's
+    pipes, left to the garbage collector, four "Exception ignored ... unclosed file" blocks."""
+    env = {**os.environ, "PYTHONWARNINGS": "error"}
+    result = subprocess.run(
+        [sys.executable, "-m", "groundlink", "check", NOAA20, "--cloud", "aws", "--json", str(tmp_path / "c.json")],
+        capture_output=True,
+        text=True,
+        cwd=SPECS.parent,
+        env=env,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr and "Warning" not in result.stderr, result.stderr[-2000:]

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 STARTUP_TIMEOUT_SECONDS = 60.0
 STARTUP_TIMEOUT_ENV = "GROUNDLINK_PACK_STARTUP_SECONDS"
 STOP_TIMEOUT_SECONDS = 5.0
+PACK_WATCH_SECONDS = 0.25  # how often a pack is looked at while its first answer is awaited
 # `python -m pulumi.policy ADDRESS PACK_DIR`, run by runpy as -m runs it, and ended when its
 # standard input closes. A pack serves its Analyzer until it is stopped, so one whose caller
 # was killed outright (SIGKILL, an OOM kill), or left while the pack was still starting,
@@ -162,6 +163,7 @@ class PackProcess:
         self._port_line: list[str] = []
         self._port_ready = threading.Event()
         self._stderr_reader: threading.Thread | None = None
+        self._stdout_reader: threading.Thread | None = None
         self.stub: analyzer_pb2_grpc.AnalyzerStub | None = None
 
     # -- lifecycle ---------------------------------------------------------
@@ -188,7 +190,8 @@ class PackProcess:
         except OSError as error:  # no interpreter, no pack directory: nothing may stay running
             self.stop()
             raise PackError(f"cannot start the policy pack in {self.pack_dir}: {error}") from None
-        threading.Thread(target=self._read_stdout, daemon=True).start()
+        self._stdout_reader = threading.Thread(target=self._read_stdout, daemon=True)
+        self._stdout_reader.start()
         self._stderr_reader = threading.Thread(target=self._read_stderr, daemon=True)
         self._stderr_reader.start()
         return self
@@ -238,8 +241,26 @@ class PackProcess:
         # The first call waits for the connection. grpc.channel_ready_future would too, but it
         # leaves a thread polling the channel's state every 0.2 s, which close() then waits
         # for: 0.2 s added to every pack's stop, so to every check.
+        # The pack is watched meanwhile: one killed after its port line (the out-of-memory
+        # killer, a `kill -9`) was waited for the whole timeout, 60 s, before the answer "did not
+        # answer", where its exit says at once why.
+        answer = stub.GetPluginInfo.future(empty_pb2.Empty(), wait_for_ready=True, timeout=timeout)
         try:
-            stub.GetPluginInfo(empty_pb2.Empty(), wait_for_ready=True, timeout=timeout)
+            while True:
+                try:
+                    answer.result(timeout=PACK_WATCH_SECONDS)
+                    break
+                except grpc.FutureTimeoutError:
+                    proc = self._proc
+                    if proc is not None and proc.poll() is not None:
+                        answer.cancel()
+                        if self._stderr_reader is not None:
+                            self._stderr_reader.join(STOP_TIMEOUT_SECONDS)
+                        self.stop()
+                        raise PackError(
+                            f"policy pack exited (exit {proc.returncode}) before it answered on port {line}: "
+                            f"{self.startup_failure()}"
+                        ) from None
         except grpc.RpcError as error:
             self.stop()
             details = error.details() if hasattr(error, "details") else str(error)
@@ -291,6 +312,16 @@ class PackProcess:
             except subprocess.TimeoutExpired:
                 self._proc.kill()
                 self._proc.wait()
+        if self._proc is not None and self._proc.poll() is not None:
+            # the pack has ended, so its pipes end: read out, then closed (left to the garbage
+            # collector they were "ResourceWarning: unclosed file", a traceback each under
+            # PYTHONWARNINGS=error or PYTHONDEVMODE)
+            for reader, pipe in ((self._stdout_reader, self._proc.stdout), (self._stderr_reader, self._proc.stderr)):
+                if reader is not None:
+                    reader.join(STOP_TIMEOUT_SECONDS)
+                if pipe is not None and (reader is None or not reader.is_alive()):
+                    with contextlib.suppress(OSError):
+                        pipe.close()
         if self._engine is not None:
             self._engine.stop()
             self._engine = None
