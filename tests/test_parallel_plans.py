@@ -88,3 +88,39 @@ def test_compare_imports_the_pulumi_sdk_before_it_starts_a_thread(tmp_path):
         timeout=120,
     )
     assert run.returncode == 0, run.stderr[-2000:]
+
+
+def _killed(spec_path: str, cloud: str) -> None:
+    """A plan worker killed as the out-of-memory killer kills: no exception, no exit code."""
+    import os
+    import signal
+
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_a_plan_worker_killed_is_one_plan_error_naming_the_cloud_and_the_way_out(monkeypatch):
+    """The pool's BrokenProcessPool reached the command line as a traceback and exit 1."""
+    from groundlink.errors import PlanError
+
+    monkeypatch.setattr(plan_runs, "usable_cores", lambda: 2)
+    monkeypatch.setattr(plan_runs, "_plan_in_process", _killed)
+    with pytest.raises(PlanError) as raised:
+        plan_runs.run_plans(NOAA20, ("aws",), workers=2)
+    assert str(raised.value) == (
+        "the process planning aws ended abruptly (killed, perhaps for memory): run the command again, "
+        "or with --serial to plan in this process"
+    )
+
+
+def test_a_warm_pool_broken_by_a_killed_worker_is_replaced_for_the_next_run(monkeypatch):
+    from groundlink.errors import PlanError
+
+    monkeypatch.setattr(plan_runs, "usable_cores", lambda: 2)
+    with plan_runs.keep_workers_warm() as warm:
+        monkeypatch.setattr(plan_runs, "_plan_in_process", _killed)
+        with pytest.raises(PlanError):
+            plan_runs.run_plans(NOAA20, ("aws",), workers=2)
+        monkeypatch.undo()
+        monkeypatch.setattr(plan_runs, "usable_cores", lambda: 2)
+        runs = plan_runs.run_plans(NOAA20, ("aws",), workers=2)
+        assert runs["aws"].plan.cloud == "aws" and warm.get(2).submit(sum, [1, 2]).result() == 3

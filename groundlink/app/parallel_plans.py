@@ -21,11 +21,13 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
 from .. import interrupt
 from ..engine.plan import Plan
+from ..errors import PlanError
 
 
 @dataclass
@@ -182,7 +184,18 @@ def run_plans(
         side.start()
         for future in as_completed(futures):
             cloud = futures[future]
-            runs[cloud] = _run(*future.result())
+            try:
+                result = future.result()
+            except BrokenProcessPool:
+                if _warm_pool is not None:  # a broken pool takes no more work: the next run forks anew
+                    _warm_pool.discard(workers)
+                # a worker killed (the kernel's out-of-memory killer, a `kill -9`): the pool's
+                # own words were a traceback, and exit 1 reads as a found problem
+                raise PlanError(
+                    f"the process planning {cloud} ended abruptly (killed, perhaps for memory): "
+                    "run the command again, or with --serial to plan in this process"
+                ) from None
+            runs[cloud] = _run(*result)
             on_plan(cloud, runs[cloud])
             on_done(cloud, runs[cloud].seconds)
         side.join()
@@ -208,6 +221,11 @@ class WarmPool:
         if workers not in self._pools:
             self._pools[workers] = _new_pool(workers)
         return self._pools[workers]
+
+    def discard(self, workers: int) -> None:
+        pool = self._pools.pop(workers, None)
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
         for pool in self._pools.values():
