@@ -58,8 +58,11 @@ bench: $(STAMP)
 # else: a DEMO that is a directory of anything else is refused, not emptied.
 DEMO ?= out/demo
 DEMO_MARK := .groundlink-demo
+# a DEMO starting with `-` given as ./-...: the commands below would read it as an option, after
+# the directory was made (python -m tests.contactgen: "the following arguments are required")
+DEMO_PATH = $(if $(filter -%,$(firstword $(DEMO))),./$(DEMO),$(DEMO))
 demo: $(STAMP)
-	@demo=$(call quote,$(DEMO)); \
+	@demo=$(call quote,$(DEMO_PATH)); \
 	if [ -z "$$demo" ]; then \
 		echo "make demo: DEMO is an empty path (it would name /raw and /products): nothing removed; give a path, such as out/demo" >&2; \
 		exit 2; \
@@ -69,9 +72,9 @@ demo: $(STAMP)
 		exit 2; \
 	fi; \
 	rm -rf -- "$$demo/raw" "$$demo/products" && mkdir -p -- "$$demo" && touch -- "$$demo/$(DEMO_MARK)"
-	$(BIN)/python -m tests.contactgen $(call quote,$(DEMO)/raw)
-	$(BIN)/groundlink process $(call quote,$(DEMO)/raw) --out $(call quote,$(DEMO)/products)
-	$(BIN)/groundlink query $(call quote,$(DEMO)/products) --examples
+	$(BIN)/python -m tests.contactgen $(call quote,$(DEMO_PATH)/raw)
+	$(BIN)/groundlink process $(call quote,$(DEMO_PATH)/raw) --out $(call quote,$(DEMO_PATH)/products)
+	$(BIN)/groundlink query $(call quote,$(DEMO_PATH)/products) --examples
 
 # The contact processor's third-party wheels for each cloud's function runtime (needs PyPI):
 # build/processing/aws-lambda-layer.zip and azure-python-packages.zip, the same bytes for the

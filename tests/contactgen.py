@@ -8,7 +8,9 @@ processor under test. dpkt builds the network headers and the pcap records.
 
 from __future__ import annotations
 
+import os
 import struct
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -280,8 +282,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("raw_dir", metavar="RAW_DIR", type=Path, help="where the delivery's capture files go")
     args = parser.parse_args(argv)  # --help, or no RAW_DIR: usage, and no directory made
-    for path in demo_contact(args.raw_dir):
-        print(f"wrote {path}")
+    written = demo_contact(args.raw_dir)
+    try:
+        for path in written:
+            print(f"wrote {path}", flush=True)
+    except BrokenPipeError:  # `make demo | head -1`: the reader left; the files are written
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # as a shell reports a command its pipe's SIGPIPE stopped
+    except OSError as error:  # `make demo > /dev/full`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        print(f"python -m tests.contactgen: cannot write to standard output ({error.strerror})", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -82,6 +82,37 @@ def test_demo_replaces_only_the_raw_and_products_of_a_directory_it_made(tmp_path
     assert sorted(p.name for p in demo.iterdir()) == [".groundlink-demo", "notes.txt"]
 
 
+def test_demo_gives_a_directory_starting_with_a_dash_as_a_path(tmp_path: Path) -> None:
+    """`DEMO=-dash`: the directory was made, then `python -m tests.contactgen -dash/raw` read its
+    argument as an option ("the following arguments are required: RAW_DIR")."""
+    dry = _make(tmp_path, "-n", "demo", "DEMO=-dash")
+    commands = [shlex.split(line) for line in dry.stdout.splitlines() if "groundlink " in line or "contactgen" in line]
+    assert [c[1:] for c in commands] == [
+        ["-m", "tests.contactgen", "./-dash/raw"],
+        ["process", "./-dash/raw", "--out", "./-dash/products"],
+        ["query", "./-dash/products", "--examples"],
+    ]
+
+
+def test_the_demo_contact_writer_says_a_full_disk_in_one_line(tmp_path: Path) -> None:
+    """`make demo > /dev/full` (or a pipe whose reader left) ended in a traceback at its first print."""
+    import sys
+
+    with open("/dev/full", "w") as full:
+        run = subprocess.run(
+            [sys.executable, "-m", "tests.contactgen", str(tmp_path / "raw")],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            timeout=120,
+        )
+    assert (run.returncode, run.stderr) == (
+        2,
+        "python -m tests.contactgen: cannot write to standard output (No space left on device)\n",
+    )
+
+
 def test_demo_refuses_an_empty_path_and_removes_nothing(tmp_path: Path) -> None:
     """`make demo DEMO=$UNSET` ran `rm -rf -- "/raw" "/products"`: the guard tested the empty
     path for existence, which it lacks, and the recipe then named the root's."""

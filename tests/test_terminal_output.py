@@ -132,6 +132,20 @@ def test_a_piped_report_is_neither_animated_nor_stretched_where_rich_is_told_it_
     assert max(len(line) for line in out.splitlines()) < 400 and "\r" not in out
 
 
+@pytest.mark.parametrize("columns", ["0", "5", "19"])
+def test_a_terminal_said_to_be_narrower_than_any_report_is_drawn_for_twenty_columns(monkeypatch, columns):
+    """`COLUMNS=0` on a terminal: rich drew for 0 columns and printed nothing, exit 0 (a check's
+    violations too); at 10 columns a query's cells were all empty."""
+    monkeypatch.setenv("COLUMNS", columns)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    console = report_console()
+    assert console.width == 20
+    console.file = io.StringIO()
+    render(_result(), console)
+    drawn = re.sub(r"[\s│┃|]", "", console.file.getvalue())
+    assert "aws-kms-key-rotationsaysno" in drawn, drawn
+
+
 def test_the_progress_bar_is_drawn_on_the_terminal_that_turns_it_on_not_into_stdout(tmp_path):
     """stderr a terminal, stdout a file (`process ... > run.log`): the bar was drawn into the file,
     on the lines a script reads; it goes to the terminal now, and the file holds the contact lines."""

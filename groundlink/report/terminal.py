@@ -15,6 +15,10 @@ if TYPE_CHECKING:
     from rich.text import Text
 
 UNBOUNDED_WIDTH = 100_000  # columns: wider than any line a report prints
+# The narrowest terminal a report is drawn for: rich takes `COLUMNS=0` for a terminal 0 wide
+# and printed nothing at all, exit 0 (a check's violations included), and at 10 columns a query's
+# cells were all empty; narrower terminals wrap its lines.
+MIN_TERMINAL_WIDTH = 20
 
 
 def report_console() -> Console:
@@ -23,7 +27,8 @@ def report_console() -> Console:
     # no `:name:` emoji codes: what is printed names user paths and values (`--out 'x :fire:'`
     # was printed as "x 🔥", not the directory written); escape() stops markup, not emoji
     if sys.stdout.isatty():
-        return Console(emoji=False)
+        console = Console(emoji=False)
+        return console if console.width >= MIN_TERMINAL_WIDTH else Console(emoji=False, width=MIN_TERMINAL_WIDTH)
     # piped: never animated, even where FORCE_COLOR or TTY_COMPATIBLE make rich take the pipe
     # for a terminal (a spinner redrawn four times a second into a CI log)
     return Console(width=UNBOUNDED_WIDTH, emoji=False, force_interactive=False)
