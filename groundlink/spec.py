@@ -59,6 +59,8 @@ from .presets import PRESETS, Preset, egress_node_of, json_shape_problem
 from .processing.config import SPACECRAFT_ID_MAX, CaptureFormat
 
 IDENTIFIER = r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$"
+# clouds.azure.global_name_seed: hashed into Azure's global names, never shown in one
+GLOBAL_NAME_SEED = r"^[A-Za-z0-9._-]{1,64}$"
 GUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 OWNER_PATTERN = r"^[A-Za-z0-9 ._@+-]+$"
 TAG_KEY_PATTERN = r"^[A-Za-z0-9._:-]{1,64}$"
@@ -2040,6 +2042,16 @@ class AzureCloud(_Model):
         "/24 and the processor's the second: " + NETWORK_CIDR_DESCRIPTION,
         json_schema_extra={"pattern": NETWORK_CIDR_PATTERN},
     )
+    global_name_seed: str | None = Field(
+        None,
+        pattern=GLOBAL_NAME_SEED,
+        description="A value of yours (1-64 letters, digits, '.', '_' or '-'; your subscription id, say) hashed "
+        "with the mission name into the names Azure holds globally unique (storage account, key vault, Service "
+        "Bus and Event Hubs namespaces, Synapse workspace, Data Explorer cluster, function app): without it the "
+        "hash is of the mission name alone, the same in every subscription, and the first stack anywhere of a "
+        "mission of that name holds them. Chosen before the first `pulumi up`: changing it renames, so "
+        "replaces, every store it names.",
+    )
 
 
 class Clouds(_Model):
@@ -2874,6 +2886,7 @@ def _length_message(kind: str, ctx: dict[str, Any], value: Any) -> str:
 # and a test keeps every pattern of the spec's JSON Schema in this table.
 PATTERN_WORDS = {
     IDENTIFIER: "2-32 lowercase letters, digits and '-', starting with a letter and not ending with '-'",
+    GLOBAL_NAME_SEED: "1-64 ASCII letters, digits and . _ -",
     OWNER_PATTERN: "letters, digits, spaces and . _ @ + -",
     TAG_KEY_PATTERN: "1-64 letters, digits and . _ : -",
     ACCOUNT_ID_PATTERN: "an AWS account id, 12 digits 0-9",

@@ -276,6 +276,7 @@ EDITS: dict[str, list[Edit | typing.Any]] = {
     "location": ["eastus", "westus2", "swedencentral"],
     "vnet_cidr": [_orbital_network],
     "network_cidr": ["172.20.0.0/16", _private_networks],
+    "global_name_seed": ["contoso-prod"],
     "flow_log_retention_days": [_private_flow_logs],
     "gateway_subnet_cidr": [_orbital_subnet("gateway_subnet_cidr")],
     "ip_address": [_orbital_subnet("ip_address")],

@@ -92,12 +92,12 @@ def kusto_zone(region: str) -> str:
     return f"privatelink.{region}.kusto.windows.net"
 
 
-def synapse_workspace(analytics: AnalyticsInputs, mission: str) -> str | None:
+def synapse_workspace(analytics: AnalyticsInputs, mission: MissionInputs) -> str | None:
     """The Synapse workspace's name when the stack has one (a catalog or serverless SQL on
     Synapse), else None. The storage account names the workspace in a resource instance rule
     before the workspace exists, so both ask here."""
     if analytics.engine == "synapse" and (analytics.catalog or analytics.serverless_sql):
-        return synapse_workspace_name(mission)
+        return synapse_workspace_name(mission.name, seed=mission.name_seed)
     return None
 
 
@@ -201,7 +201,7 @@ def hardened_namespace(
     from outside the mission's network; Entra ID and per-hub grants are the gate."""
     return azure.eventhub.Namespace(
         owner.child_name(name),
-        namespace_name=namespace_name(kind, owner.mission.name),
+        namespace_name=namespace_name(kind, owner.mission.name, seed=owner.mission.name_seed),
         resource_group_name=resource_group_name,
         location=owner.mission.region,
         minimum_tls_version="1.2",
@@ -337,7 +337,7 @@ class AzureAnalytics(MissionComponent):
         self.workspace: azure.synapse.Workspace | None = None
         self.cluster: azure.kusto.Cluster | None = None
         self.database: azure.kusto.ReadWriteDatabase | None = None
-        if synapse_workspace(analytics, mission.name) is not None:
+        if synapse_workspace(analytics, mission) is not None:
             self._synapse(storage, key)
         elif analytics.explorer_cluster:
             self._adx(storage, telemetry)  # serverless SQL and the mission key are then gaps the blueprint declares
@@ -434,7 +434,7 @@ class AzureAnalytics(MissionComponent):
         self.workspace = self.realize(
             azure.synapse.Workspace(
                 self.child_name("workspace"),
-                workspace_name=synapse_workspace_name(mission),
+                workspace_name=synapse_workspace_name(mission, seed=self.mission.name_seed),
                 resource_group_name=self.resource_group_name,
                 location=self.location,
                 default_data_lake_storage={
@@ -550,7 +550,7 @@ class AzureAnalytics(MissionComponent):
         self.cluster = self.realize(
             azure.kusto.Cluster(
                 self.child_name("cluster"),
-                cluster_name=kusto_cluster_name(mission),
+                cluster_name=kusto_cluster_name(mission, seed=self.mission.name_seed),
                 resource_group_name=self.resource_group_name,
                 location=self.location,
                 sku=ADX_SKU,

@@ -58,7 +58,7 @@ class AzureEvents(MissionComponent):
         self.namespace = self.realize(
             azure.servicebus.Namespace(
                 self.child_name("bus"),
-                namespace_name=namespace_name("sb", mission.name),
+                namespace_name=namespace_name("sb", mission.name, seed=mission.name_seed),
                 resource_group_name=resource_group_name,
                 location=location,
                 minimum_tls_version="1.2",

@@ -52,7 +52,9 @@ def grant(
     client = azure.authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=owner))
     return azure.authorization.RoleAssignment(
         owner.child_name(name),
-        role_assignment_name=role_assignment_name(owner.mission.name, owner.child_name(name)),
+        role_assignment_name=role_assignment_name(
+            owner.mission.name, owner.child_name(name), seed=owner.mission.name_seed
+        ),
         role_definition_id=pulumi.Output.concat(
             "/subscriptions/",
             client.subscription_id,

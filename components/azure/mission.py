@@ -69,7 +69,7 @@ class MissionStack(MissionComponent):
             key=security.outputs,
             network=security.network,
             processing_subnet_id=security.processing_subnet_id,
-            synapse_workspace=synapse_workspace(blueprint.analytics, mission.name),
+            synapse_workspace=synapse_workspace(blueprint.analytics, mission),
             opts=self.opts(),
         ).outputs
         events = AzureEvents(

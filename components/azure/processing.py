@@ -34,7 +34,7 @@ from groundlink.runtime.job import NAMESPACE, TIMEOUT
 
 from ..base import MissionComponent
 from .iam import grant, system_principal
-from .naming import compact_name, dashed_name
+from .naming import compact_name, dashed_name, function_app_name
 from .storage import HOST_KEYS_CONTAINER, HOST_LEASES_CONTAINER, Stores, container  # the host's own containers
 
 PACKAGES = BUNDLES["azure"]  # the processor's and the runtime's wheels, built by `make function-deps`
@@ -181,7 +181,7 @@ class AzureProcessing(MissionComponent):
         self.app = self.realize(
             azure.web.WebApp(
                 self.child_name("app"),
-                name=dashed_name("func", self.mission.name, max_length=60),
+                name=function_app_name(self.mission.name, seed=self.mission.name_seed),
                 resource_group_name=self.resource_group_name,
                 location=self.mission.region,
                 kind="functionapp,linux",

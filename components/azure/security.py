@@ -402,7 +402,7 @@ class AzureSecurity(MissionComponent):
             self.vault = self.realize(
                 azure.keyvault.Vault(
                     self.child_name("vault"),
-                    vault_name=key_vault_name(mission.name),
+                    vault_name=key_vault_name(mission.name, seed=mission.name_seed),
                     resource_group_name=resource_group_name,
                     location=location,
                     properties={

@@ -237,7 +237,7 @@ class AzureStorage(MissionComponent):
                 }
             )
         self.resource_group_name = resource_group_name
-        self.account_name = storage_account_name(mission.name)
+        self.account_name = storage_account_name(mission.name, seed=mission.name_seed)
         encryption: dict[str, Any] = {
             "require_infrastructure_encryption": True,
             "services": {

@@ -235,6 +235,7 @@ def _cloud_blueprint(blueprint: Blueprint, cloud: str) -> CloudBlueprint:
             protected=blueprint.protected,
             region=spec.region(cloud),
             network_cidr=getattr(spec.clouds, cloud).network_cidr,
+            name_seed=spec.clouds.azure.global_name_seed if cloud == "azure" else None,
         ),
         ground=GroundInputs(
             station=station,

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from .. import limits
 from ..spec import (
+    GLOBAL_NAME_SEED,
     GROUNDLINK_TAGS,
     IDENTIFIER,
     Analytics,
@@ -286,9 +287,16 @@ class MissionInputs(Checked):
     # the address space of this cloud's mission network (spec clouds.<cloud>.network_cidr), where
     # the stack has one; None: the cloud's default (the spec's)
     network_cidr: str | None = None
+    # hashed with `name` into Azure's globally unique names (spec clouds.azure.global_name_seed,
+    # components/azure/naming.py); None: the mission name alone, as before it existed
+    name_seed: str | None = None
 
     def __post_init__(self) -> None:
         super().__post_init__()
+        if self.name_seed is not None and not re.fullmatch(GLOBAL_NAME_SEED, self.name_seed):
+            raise LayerInputError(
+                f"MissionInputs.name_seed: {self.name_seed!r} is not a name seed (1-64 letters, digits, '.', '_' or '-')"
+            )
         if self.network_cidr is not None and (
             problem := network_cidr_problem(self.network_cidr, limits.AWS_NETWORK_CIDR)
         ):
