@@ -11,6 +11,7 @@ from typing import Any
 
 from . import s3_inline
 from . import tokens as T
+from .aws_storage import sse_key
 from .joins import of_type, refers_to, sides
 from .processing import role_documents, unread_policies
 from .props import (
@@ -60,8 +61,9 @@ def _default_key(resources: list[Any], bucket: Any) -> Any:
             if default is UNKNOWN or algorithm is UNKNOWN:  # the algorithm may be SSE-KMS
                 return UNKNOWN
             if algorithm in ("aws:kms", "aws:kms:dsse"):
-                value = get(default, "kmsMasterKeyId")
-                return None if value is None else _identity(resources, value, linked)
+                # no key id (absent or empty) is SSE-KMS with the AWS managed key, as spelled out:
+                # read as no SSE-KMS, a replication rule that skips every such object passed
+                return _identity(resources, sse_key(default), linked)
     return None
 
 

@@ -185,7 +185,7 @@ KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
 S3_MANAGED_KEY = "alias/aws/s3"
 
 
-def _sse_key(default: Any) -> Any:
+def sse_key(default: Any) -> Any:
     """The key of an SSE-KMS default: without a key id (absent or empty), S3 encrypts with the
     account's AWS-managed key, aws/s3."""
     key = get(default, "kmsMasterKeyId")
@@ -229,7 +229,7 @@ def kms_encryption(args: Any, report: Any) -> None:
         if any(d is UNKNOWN for d in defaults):
             continue
         kms = [d for d in defaults if get(d, "sseAlgorithm") in KMS_ALGORITHMS]
-        keys = [_sse_key(d) for d in kms]
+        keys = [sse_key(d) for d in kms]
         good = [
             d for d, key in zip(kms, keys, strict=True) if isinstance(key, str) and key and not aws_managed_key(key)
         ]

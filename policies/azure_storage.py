@@ -18,6 +18,7 @@ from .props import (
     is_true,
     lets_trusted_services,
     missing,
+    same_text,
     tls_at_least,
 )
 from .registry import resource_rule, stack_rule
@@ -198,7 +199,7 @@ def customer_managed_key(args: Any, report: Any) -> None:
 )
 def container_private(args: Any, report: Any) -> None:
     access = get(args.props, "publicAccess")
-    if access not in (None, "None", UNKNOWN):
+    if access is not None and access is not UNKNOWN and not same_text(access, "None"):  # ARM reads `none` too
         report(f"public access level is {access}")
 
 

@@ -2620,6 +2620,23 @@ fires(
     (f"replica bucket {RAW_REPLICA} is not encrypted by default with a KMS key", RAW_REPLICA),
 )
 passes(rule, "noaa20-aws-geo", {f"{REPLICA_SSE}.kmsMasterKeyId": UNKNOWN})  # the replica key is not known yet
+# SSE-KMS with no key id (absent or empty) is the AWS managed key, aws/s3: read as no SSE-KMS, a
+# replication that skipped every such object passed (under the keys-off config no rule caught it)
+RAW_SSE = "noaa20-storage-raw-encryption/rules.0.applyServerSideEncryptionByDefault"
+for spelt, change in (("absent", DROP), ("empty", "")):
+    BASELINES[f"noaa20-aws-geo-raw-default-key-{spelt}"] = Derived(
+        "noaa20-aws-geo", {f"{RAW_SSE}.kmsMasterKeyId": change}, f"the source bucket's SSE-KMS key id {spelt}"
+    )
+    passes(rule, f"noaa20-aws-geo-raw-default-key-{spelt}")
+    fires(
+        rule,
+        f"noaa20-aws-geo-raw-default-key-{spelt}",
+        {f"{RAW_REPLICATION}/rules.0.sourceSelectionCriteria": DROP},
+        (
+            "replication skips SSE-KMS objects: sourceSelectionCriteria.sseKmsEncryptedObjects is not Enabled",
+            RAW_REPLICATION,
+        ),
+    )
 passes(rule, "noaa20-aws")  # no replication
 # the keys-off config accepts SSE-S3 replicas of SSE-S3 sources only: a replica of a KMS-encrypted
 # source would hold its objects under a weaker key than the source
@@ -3338,6 +3355,8 @@ for access in ("Blob", "Container"):
     fires(rule, "blob-container", {"publicAccess": access}, f"public access level is {access}")
 passes(rule, "blob-container", {"publicAccess": DROP})
 passes(rule, "blob-container", {"publicAccess": UNKNOWN})
+passes(rule, "blob-container", {"publicAccess": "none"})  # ARM reads enum values in any case
+fires(rule, "blob-container", {"publicAccess": "blob"}, "public access level is blob")
 
 ACCOUNT, BLOB_SERVICE = "noaa20-storage-account", "noaa20-storage-blob-service"
 rule = "azure-storage-archive-tier-supported"
