@@ -64,3 +64,30 @@ def test_synapse_counts_rows_as_bigint_as_duckdb_and_athena_do():
         assert not re.search(r"\bCOUNT\(", example.synapse), example.title
     for example in counted:
         assert example.synapse == example.duckdb.replace("COUNT(", "COUNT_BIG("), example.title
+
+
+def test_every_engine_lists_a_contact_without_a_start_time_last_when_ordering_by_it():
+    """A contact whose capture held no packet has a NULL start_time. DuckDB and Trino sort NULLs
+    last in an ascending order, T-SQL first, so the shared text put Synapse's undated contacts at
+    the top of "oldest first". DuckDB's `default_null_order` plays T-SQL's rule here."""
+    import duckdb
+
+    ordered = [example for example in EXAMPLES if "ORDER BY" in example.synapse and "start_time" in example.synapse]
+    assert ordered
+    for example in ordered:
+        rows = {}
+        for engine, sql, nulls in (
+            ("duckdb", example.duckdb, "nulls_last"),
+            ("synapse", example.synapse, "nulls_first"),
+        ):
+            with duckdb.connect() as db:
+                db.execute(f"SET default_null_order = '{nulls}'")
+                db.execute(
+                    "CREATE TABLE contact_summary AS SELECT * FROM (VALUES "
+                    "('noaa20', 'b', TIMESTAMP '2025-12-02 09:00:00', TIMESTAMP '2025-12-02 09:10:00', 9, 0, 0, '2025', '12'),"
+                    "('noaa20', 'n', NULL, NULL, 0, 0, 0, '2025', '12'),"
+                    "('noaa20', 'a', TIMESTAMP '2025-12-01 09:00:00', TIMESTAMP '2025-12-01 09:10:00', 9, 0, 0, '2025', '12')"
+                    ") AS t(satellite, contact_id, start_time, end_time, frames, gaps, missing_frames, year, month)"
+                )
+                rows[engine] = [row[1] for row in db.execute(sql).fetchall()]
+        assert rows["synapse"] == rows["duckdb"] == ["a", "b", "n"], (example.title, rows)

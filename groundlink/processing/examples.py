@@ -57,6 +57,13 @@ EXAMPLES = (
         "FROM contact_summary\n"
         "WHERE year = '2025' AND month = '12'\n"
         "ORDER BY start_time",
+        # a contact without a packet has no start_time (NULL): DuckDB and Trino put NULLs last in
+        # an ascending order, T-SQL first ("Null values are treated as the lowest possible
+        # values", ORDER BY Clause (Transact-SQL), Microsoft Learn), and takes no NULLS LAST
+        synapse="SELECT satellite, contact_id, start_time, end_time, frames, gaps, missing_frames\n"
+        "FROM contact_summary\n"
+        "WHERE year = '2025' AND month = '12'\n"
+        "ORDER BY CASE WHEN start_time IS NULL THEN 1 ELSE 0 END, start_time",
     ),
     _same(
         "Frames by status",
