@@ -348,6 +348,9 @@ IMPORTED_BY_EVERY_COMMAND = ("pydantic", "yaml")
 def main(argv: list[str] | None = None) -> int:
     previous_hook = sys.unraisablehook
     sys.unraisablehook = lambda unraisable: interrupt.swallowed_interrupt(unraisable, previous_hook)
+    # the warning settings below end with the command: an in-process caller's are as they were
+    warnings_scope = warnings.catch_warnings()
+    warnings_scope.__enter__()
     previous_show = warnings.showwarning
     warnings.showwarning = lambda *shown, **named: interrupt.warned(previous_show, *shown, **named)
     # The provider SDKs warn, as they build a resource, that a type groundlink plans has a newer
@@ -400,6 +403,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout, sys.stderr = stdout, stderr
         sys.unraisablehook = previous_hook
         warnings.showwarning = previous_show
+        warnings_scope.__exit__(None, None, None)
 
 
 def _stopped(signum: int) -> int:
@@ -484,11 +488,14 @@ class _ErrorsOut:
         self._stream = stream
 
     def write(self, text: str) -> int:
-        if self._stream is not None:
+        stream = self._stream  # once: another thread's failed write may drop it meanwhile
+        if stream is not None:
             try:
-                return self._stream.write(text)
-            except OSError:
-                self._gone()
+                return stream.write(text)
+            except BlockingIOError:  # a non-blocking pipe full for now: this text is dropped, not the stream
+                return len(text)
+            except (OSError, ValueError):  # ValueError: closed meanwhile
+                self._gone(stream)
         return len(text)
 
     def writelines(self, lines: typing.Iterable[str]) -> None:
@@ -496,20 +503,22 @@ class _ErrorsOut:
             self.write(line)
 
     def flush(self) -> None:
-        if self._stream is not None:
+        stream = self._stream
+        if stream is not None:
             try:
-                self._stream.flush()
-            except OSError:
-                self._gone()
+                stream.flush()
+            except BlockingIOError:
+                return
+            except (OSError, ValueError):
+                self._gone(stream)
 
     def isatty(self) -> bool:
-        return self._stream is not None and self._stream.isatty()
+        stream = self._stream
+        return stream is not None and stream.isatty()
 
-    def _gone(self) -> None:
+    def _gone(self, stream: typing.TextIO) -> None:
         """The stream's descriptor pointed at /dev/null, so its buffer's last flush succeeds."""
-        stream, self._stream = self._stream, None
-        if stream is None:
-            return
+        self._stream = None
         with contextlib.suppress(OSError, ValueError, AttributeError):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, stream.fileno())
@@ -517,9 +526,10 @@ class _ErrorsOut:
             stream.flush()
 
     def __getattr__(self, name: str) -> typing.Any:
-        if self._stream is None:
+        stream = self._stream
+        if stream is None:
             raise AttributeError(name)
-        return getattr(self._stream, name)
+        return getattr(stream, name)
 
 
 def _output_closed() -> None:

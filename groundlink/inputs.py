@@ -407,20 +407,24 @@ def base_sixty(text: str, *, floating: bool) -> int | float | LongNumber:
     minutes, and a float of 174 parts raised OverflowError (a traceback from any field). An
     integer of more digits than `max_int_digits()` is a LongNumber, counted from its leading
     parts, never converted; a float past 1.8e308 is infinity, which the caller names. A part
-    that is no number raises ValueError, as PyYAML's own reading did."""
+    that is no unsigned number (`!!int 1:-60`) raises ValueError, as PyYAML's reading of one
+    that is no number did."""
     body = text.replace("_", "").lower()
     negative = body.startswith("-")
     parts = body.lstrip("+-").split(":")
+    shape = _SIXTY_FLOAT_PART if floating else _SIXTY_INT_PART
+    if not all(re.fullmatch(shape, part) for part in parts):
+        raise ValueError(f"{text!r} is no base-60 number")
+    # the leading zero parts add nothing: dropped at once (one slice, not one per part), and each
+    # part's own leading zeros, which int() would count against Python's limit
+    first = next((i for i, part in enumerate(parts) if part.strip("0.")), len(parts) - 1)
+    parts = [part.lstrip("0") or "0" for part in parts[first:]]
+    if not floating and (longest := max(len(part) for part in parts)) > max_int_digits():
+        return LongNumber(longest, negative)  # int() refuses it past Python's limit
     convert = float if floating else int
-    if any(len(part) > max_int_digits() for part in parts):  # int() refuses it past Python's limit
-        if floating:
-            return -math.inf if negative else math.inf
-        return LongNumber(max(len(part) for part in parts), negative)
-    while len(parts) > 1 and convert(parts[0]) == 0:  # leading zero parts add nothing
-        parts = parts[1:]
     # the value's size from its two leading parts (math.log10 takes an int of any size)
     head = convert(parts[0]) * 60 + convert(parts[1]) if len(parts) > 1 else convert(parts[0])
-    magnitude = (len(parts) - 2 if len(parts) > 1 else 0) * _LOG10_SIXTY + math.log10(head) if head else 0.0
+    magnitude = (max(len(parts) - 2, 0) * _LOG10_SIXTY + math.log10(head)) if head else 0.0
     if magnitude >= (308.3 if floating else max_int_digits()):
         if floating:
             return -math.inf if negative else math.inf
@@ -429,6 +433,11 @@ def base_sixty(text: str, *, floating: bool) -> int | float | LongNumber:
     for part in parts:
         value = value * 60 + convert(part)
     return -value if negative else value
+
+
+# A base-60 part: digits (the first part may be long), a float's with a fraction too
+_SIXTY_INT_PART = r"[0-9]+"
+_SIXTY_FLOAT_PART = r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+"
 
 
 class DuplicateKey(ValueError):

@@ -43,9 +43,11 @@ def _identity(resources: list[Any], value: Any, linked: Any) -> Any:
     return ("reference", kms_key_ref(value)) if kms_key_ref(value) else None
 
 
-def _default_key(resources: list[Any], bucket: Any) -> Any:
+def _default_key(resources: list[Any], bucket: Any, managed: bool = False) -> Any:
     """The KMS key a bucket encrypts with by default (an identity, see `_identity`), UNKNOWN, or None
-    (no SSE-KMS)."""
+    (no SSE-KMS). SSE-KMS without a key id is None too, unless `managed`: then it is the AWS managed
+    key, aws/s3, which a source's replication must still select objects for. (A replica's aws/s3 is
+    its own region's key, never the source's, and is judged as no KMS key of its own.)"""
     # a separate encryption configuration, or the bucket's own (inline) one, as aws-s3-kms-encryption reads both
     # (Bucket's block, or the first of BucketV2's list, in s3_inline's shapes)
     name = "serverSideEncryptionConfiguration"
@@ -63,6 +65,8 @@ def _default_key(resources: list[Any], bucket: Any) -> Any:
             if algorithm in ("aws:kms", "aws:kms:dsse"):
                 # no key id (absent or empty) is SSE-KMS with the AWS managed key, as spelled out:
                 # read as no SSE-KMS, a replication rule that skips every such object passed
+                if not managed and get(default, "kmsMasterKeyId") in (None, ""):
+                    return None
                 return _identity(resources, sse_key(default), linked)
     return None
 
@@ -157,7 +161,7 @@ def replica_own_key(args: Any, report: Any) -> None:
     for replication, sources, rule in _replications(resources):
         selected = get(rule, "sourceSelectionCriteria", "sseKmsEncryptedObjects", "status")
         replica_key = get(rule, "destination", "encryptionConfiguration", "replicaKmsKeyId")
-        source_keys = [_default_key(resources, s) for s in sources]
+        source_keys = [_default_key(resources, s, managed=True) for s in sources]
         if any(k not in (None, UNKNOWN) for k in source_keys):
             if selected not in ("Enabled", UNKNOWN):
                 report(

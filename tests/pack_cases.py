@@ -2620,6 +2620,12 @@ fires(
     (f"replica bucket {RAW_REPLICA} is not encrypted by default with a KMS key", RAW_REPLICA),
 )
 passes(rule, "noaa20-aws-geo", {f"{REPLICA_SSE}.kmsMasterKeyId": UNKNOWN})  # the replica key is not known yet
+fires(  # SSE-KMS without a key id on the replica: no KMS key of its own, as before
+    rule,
+    "noaa20-aws-geo",
+    {f"{REPLICA_SSE}.kmsMasterKeyId": DROP},
+    (f"replica bucket {RAW_REPLICA} is not encrypted by default with a KMS key", RAW_REPLICA),
+)
 # SSE-KMS with no key id (absent or empty) is the AWS managed key, aws/s3: read as no SSE-KMS, a
 # replication that skipped every such object passed (under the keys-off config no rule caught it)
 RAW_SSE = "noaa20-storage-raw-encryption/rules.0.applyServerSideEncryptionByDefault"
@@ -2628,6 +2634,13 @@ for spelt, change in (("absent", DROP), ("empty", "")):
         "noaa20-aws-geo", {f"{RAW_SSE}.kmsMasterKeyId": change}, f"the source bucket's SSE-KMS key id {spelt}"
     )
     passes(rule, f"noaa20-aws-geo-raw-default-key-{spelt}")
+    # the replica's own aws/s3 is another region's key, not the source's: judged as no KMS key of its own
+    fires(
+        rule,
+        f"noaa20-aws-geo-raw-default-key-{spelt}",
+        {f"{REPLICA_SSE}.kmsMasterKeyId": change},
+        (f"replica bucket {RAW_REPLICA} is not encrypted by default with a KMS key", RAW_REPLICA),
+    )
     fires(
         rule,
         f"noaa20-aws-geo-raw-default-key-{spelt}",

@@ -187,7 +187,7 @@ def test_a_pack_that_exits_after_its_port_line_is_said_at_once_not_after_the_tim
     started = time.monotonic()
     with pytest.raises(PackError) as raised:
         process.connect(timeout=60)
-    assert str(raised.value) == f"policy pack exited (exit 0) before it answered on port {port}: Killed"
+    assert str(raised.value) == f"policy pack ended (exit 0) before it answered on port {port}: Killed"
     assert time.monotonic() - started < 30  # within a few watch periods, where it took the timeout
     assert process.stub is None and process._channel is None
 

@@ -124,3 +124,23 @@ def test_a_warm_pool_broken_by_a_killed_worker_is_replaced_for_the_next_run(monk
         monkeypatch.setattr(plan_runs, "usable_cores", lambda: 2)
         runs = plan_runs.run_plans(NOAA20, ("aws",), workers=2)
         assert runs["aws"].plan.cloud == "aws" and warm.get(2).submit(sum, [1, 2]).result() == 3
+
+
+def test_a_warm_worker_killed_while_idle_is_forked_anew_for_the_next_run(monkeypatch):
+    """Killed between two runs (its pool broken before anything is submitted), the submit raised
+    BrokenProcessPool outside any handler: a traceback."""
+    import os
+    import signal
+    import time
+
+    monkeypatch.setattr(plan_runs, "usable_cores", lambda: 2)
+    with plan_runs.keep_workers_warm() as warm:
+        pool = warm.get(2)
+        pool.submit(sum, [1]).result()
+        for process in list((pool._processes or {}).values()):
+            os.kill(process.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while not pool._broken and time.monotonic() < deadline:  # the executor notices in its own thread
+            time.sleep(0.05)
+        runs = plan_runs.run_plans(NOAA20, ("aws",), workers=2)
+        assert runs["aws"].plan.cloud == "aws" and warm.get(2) is not pool

@@ -353,3 +353,25 @@ def test_text_python_reads_as_a_number_is_not_told_to_drop_quotes_it_lacks(capsy
     quotes": Python's float() takes them, YAML reads them as text whatever the quotes."""
     path = _spec(tmp_path, "  monthly_usd: 8000\n", f"  monthly_usd: {value}\n")
     assert _refused(capsys, path) == f"budget.monthly_usd: must be a number, {advice} (line 71, column 3)"
+
+
+def test_base_sixty_reads_in_time_linear_in_its_parts_leading_zeros_too():
+    """Leading zero parts were dropped one list copy at a time (quadratic), and a head of 0 from a
+    signed part (`!!int 1:-60:...`) skipped the size check. Ten times the parts must take about
+    ten times the time, measured in one run."""
+    import time
+
+    from groundlink.inputs import base_sixty
+
+    def spent(parts: int) -> float:
+        text = "0" + ":0" * parts + ":1.5"
+        started = time.process_time()
+        assert base_sixty(text, floating=True) == 1.5
+        return time.process_time() - started
+
+    few, many = spent(20_000), spent(200_000)
+    assert many < 40 * max(few, 1e-3), (few, many)
+    with pytest.raises(ValueError):
+        base_sixty("1:-60" + ":59" * 10, floating=False)  # `!!int` takes it past YAML's pattern
+    assert base_sixty("1:30." + "0" * 5000, floating=True) == 90.0  # a long fraction is no long number
+    assert base_sixty("0" * 5000 + "1:30", floating=False) == 90  # nor are leading zeros

@@ -4,8 +4,8 @@ Storage accounts (3-24 lowercase alphanumerics), key vaults (3-24), Event Hubs
 and Service Bus namespaces (6-50), Synapse workspaces (1-50 lowercase), Data
 Explorer clusters (4-22 lowercase alphanumerics) and function apps (their
 `azurewebsites.net` host) must all be globally unique, so a stable suffix hashed
-from identity fields (the mission name and the role) is appended: never
-tunables, so editing a spec never renames a store.
+from identity fields (the mission name and the role) is appended: never other
+tunables, so editing a spec never renames a store, but for the seed below.
 
 A hash of the mission name alone is the same in every subscription: the first
 stack anywhere of a mission named `noaa20` holds the names every later one asks

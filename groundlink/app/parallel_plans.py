@@ -177,7 +177,15 @@ def run_plans(
         # (and stopped on the way out), and a worker inherits it held until `_worker_start`
         # discards it.
         with interrupt.held():
-            futures = {pool.submit(_plan_in_process, spec_path, cloud): cloud for cloud in clouds}
+            try:
+                futures = {pool.submit(_plan_in_process, spec_path, cloud): cloud for cloud in clouds}
+            except BrokenProcessPool:
+                if _warm_pool is None:
+                    raise
+                # a warm worker killed while idle, between two runs: forked anew, once
+                _warm_pool.discard(workers)
+                pool = _warm_pool.get(workers)
+                futures = {pool.submit(_plan_in_process, spec_path, cloud): cloud for cloud in clouds}
         for cloud in clouds:
             on_start(cloud)
         side = threading.Thread(target=_quietly, args=(meanwhile,), name="groundlink-meanwhile", daemon=True)

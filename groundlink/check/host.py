@@ -17,9 +17,11 @@ import contextlib
 import json
 import math
 import os
+import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from concurrent import futures
 from dataclasses import dataclass, field
@@ -33,6 +35,7 @@ STARTUP_TIMEOUT_SECONDS = 60.0
 STARTUP_TIMEOUT_ENV = "GROUNDLINK_PACK_STARTUP_SECONDS"
 STOP_TIMEOUT_SECONDS = 5.0
 PACK_WATCH_SECONDS = 0.25  # how often a pack is looked at while its first answer is awaited
+PIPE_DRAIN_SECONDS = 0.5  # how long a stopped pack's pipes are read out before they are closed
 # `python -m pulumi.policy ADDRESS PACK_DIR`, run by runpy as -m runs it, and ended when its
 # standard input closes. A pack serves its Analyzer until it is stopped, so one whose caller
 # was killed outright (SIGKILL, an OOM kill), or left while the pack was still starting,
@@ -144,6 +147,15 @@ class EngineServer:
         self._server.stop(0)
 
 
+def ended(returncode: int) -> str:
+    """How a pack process ended, in words: `exit 3`, or `killed by SIGKILL` where a signal ended it
+    (the out-of-memory killer's, which leaves nothing on the pack's stderr), not `exit -9`."""
+    if returncode < 0:
+        with contextlib.suppress(ValueError):
+            return f"killed by {signal.Signals(-returncode).name}"
+    return f"exit {returncode}"
+
+
 @dataclass
 class PackProcess:
     """One pack process for one stack. Use as a context manager: it always stops."""
@@ -235,7 +247,7 @@ class PackProcess:
             # the pack has exited, so its stderr ends: the reader has its traceback once it stops
             if self._stderr_reader is not None:
                 self._stderr_reader.join(STOP_TIMEOUT_SECONDS)
-            raise PackError(f"policy pack failed to start (exit {proc.returncode}): {self.startup_failure()}")
+            raise PackError(f"policy pack failed to start ({ended(proc.returncode)}): {self.startup_failure()}")
         self._channel = grpc.insecure_channel(f"127.0.0.1:{line}")
         stub = analyzer_pb2_grpc.AnalyzerStub(self._channel)
         # The first call waits for the connection. grpc.channel_ready_future would too, but it
@@ -258,7 +270,7 @@ class PackProcess:
                             self._stderr_reader.join(STOP_TIMEOUT_SECONDS)
                         self.stop()
                         raise PackError(
-                            f"policy pack exited (exit {proc.returncode}) before it answered on port {line}: "
+                            f"policy pack ended ({ended(proc.returncode)}) before it answered on port {line}: "
                             f"{self.startup_failure()}"
                         ) from None
         except grpc.RpcError as error:
@@ -315,10 +327,12 @@ class PackProcess:
         if self._proc is not None and self._proc.poll() is not None:
             # the pack has ended, so its pipes end: read out, then closed (left to the garbage
             # collector they were "ResourceWarning: unclosed file", a traceback each under
-            # PYTHONWARNINGS=error or PYTHONDEVMODE)
+            # PYTHONWARNINGS=error or PYTHONDEVMODE). One short wait for both readers: a process
+            # the pack left behind may hold a pipe open, and its reader then runs on, unclosed.
+            deadline = time.monotonic() + PIPE_DRAIN_SECONDS
             for reader, pipe in ((self._stdout_reader, self._proc.stdout), (self._stderr_reader, self._proc.stderr)):
                 if reader is not None:
-                    reader.join(STOP_TIMEOUT_SECONDS)
+                    reader.join(max(0.0, deadline - time.monotonic()))
                 if pipe is not None and (reader is None or not reader.is_alive()):
                     with contextlib.suppress(OSError):
                         pipe.close()
