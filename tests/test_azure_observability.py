@@ -166,3 +166,22 @@ def test_the_container_jobs_logs_go_to_the_workspace_as_the_functions_do():
     assert setting.inputs["workspaceId"] == one(plan, "operationalinsights:Workspace").outputs["id"]
     assert setting.inputs["logs"] == [{"categoryGroup": "allLogs", "enabled": True}]
     assert "observability.logging" in setting.capability
+
+
+@pytest.mark.parametrize(
+    ("dry_run", "pinned", "pinned_month"),
+    [(True, "1750000000", True), (False, "1750000000", False), (True, "soon", False), (True, "", False)],
+    ids=["preview", "up", "not-seconds", "empty"],
+)
+def test_a_preview_starts_the_budget_in_the_pinned_month_and_an_up_in_the_real_one(
+    monkeypatch, dry_run, pinned, pinned_month
+):
+    """compare writes plan-azure.json beside a report dated SOURCE_DATE_EPOCH; the plan's budget
+    start was the real month, so two runs a month apart wrote different plans. `pulumi up` must
+    start it in the real month all the same: Azure refuses a start before the current month."""
+    from groundlink.components.azure import observability
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", pinned)
+    monkeypatch.setattr(observability.pulumi.runtime, "is_dry_run", lambda: dry_run)
+    now = datetime.datetime.now(datetime.UTC).date().replace(day=1).isoformat()
+    assert budget_start() == ("2025-06-01T00:00:00Z" if pinned_month else f"{now}T00:00:00Z")

@@ -617,6 +617,8 @@ def _blob(key: str) -> str:
         ('{"subject": "/blobServices/default/containers/raw"}', "subject names no blob"),
         (json.dumps({"source": "aws.s3", "detail": {"object": {}}}), "detail.object.key is None"),
         (_station(CONTACT_A, time="yesterday"), "without a valid time: 'yesterday'"),
+        # a day before 0001-01-01: an OverflowError that named no field
+        (_station(CONTACT_A, time="0001-01-01T00:00:00Z"), "without a valid time: '0001-01-01T00:00:00Z'"),
         (json.dumps({"source": "aws.groundstation", "detail": {"contactId": 7}}), "detail.contactId is 7"),
         (_station("bad id"), "detail.contactId 'bad id' cannot be part of a products path"),
         (_blob("manifest.json"), "manifest 'manifest.json' is not under a contact's prefix"),
@@ -633,6 +635,18 @@ def test_a_message_that_is_not_a_contact_event_fails_naming_what_is_wrong(body: 
     assert names in str(failed.value)
     assert "--" not in str(failed.value) and str(tmp_path) not in str(failed.value)
     assert products.uploaded == [] and raw.downloaded == []
+
+
+@pytest.mark.parametrize("written", ["2025-12-01T21:00:00Z", "2025-12-02T02:00:00+05:00", "2025-12-01T21:00:00"])
+def test_a_station_event_s_time_dates_the_raw_prefixes_by_its_utc_day_however_it_is_written(written: str) -> None:
+    """The raw prefixes are UTC days; an event time with another offset (hand-sent, redriven)
+    named its local day and the day before, and missed the files of the contact's UTC day."""
+    from groundlink.runtime.delivery import read_message
+
+    assert read_message(_station(CONTACT_A, time=written)).prefixes == (
+        "contacts/year=2025/month=11/day=30/",
+        "contacts/year=2025/month=12/day=01/",
+    )
 
 
 def test_a_data_blob_and_a_failed_contact_are_still_acknowledged(raw: DirStore, tmp_path: Path) -> None:

@@ -11,7 +11,9 @@ on the resource group mails them at each threshold.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -66,8 +68,20 @@ def budget_start(now: datetime.datetime | None = None) -> str:
     the month in UTC, as Azure counts it. The deploying machine's own date is the month before
     in its last hours west of UTC (a start Azure refuses), the month after in its first hours
     east of it (a budget that skips the month's spend)."""
-    first = (now or datetime.datetime.now(datetime.UTC)).astimezone(datetime.UTC).date().replace(day=1)
+    first = (now or plan_time()).astimezone(datetime.UTC).date().replace(day=1)
     return f"{first.isoformat()}T00:00:00Z"
+
+
+def plan_time() -> datetime.datetime:
+    """Now; in a preview, SOURCE_DATE_EPOCH where it is set (whole seconds, as `date +%s` prints
+    them), so that two offline plans of a spec, which are previews, are the same file whatever the
+    month (compare writes them beside a report that counts from it: docs/compare.md). `pulumi up`
+    starts the budget in the real month, the earliest Azure takes; its start is never updated."""
+    pinned = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if pulumi.runtime.is_dry_run() and pinned.isascii() and pinned.isdigit():
+        with contextlib.suppress(OverflowError, OSError, ValueError):
+            return datetime.datetime.fromtimestamp(int(pinned), datetime.UTC)
+    return datetime.datetime.now(datetime.UTC)
 
 
 # The metric category a diagnostic setting names, where a resource has no `AllMetrics`: a storage

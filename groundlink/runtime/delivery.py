@@ -32,7 +32,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -244,11 +244,14 @@ def _station_contact(event: Mapping[str, Any], raw_prefix: str) -> ContactLocati
         raise BadMessage(f"a Ground Station event whose detail.contactId {problem}")
     try:
         when = datetime.fromisoformat(str(event["time"]).replace("Z", "+00:00"))
-    except (KeyError, ValueError):
+        # the raw prefixes are UTC days: a time written with another offset (a hand-sent or
+        # redriven event; EventBridge writes Z) named its local day, and missed the contact's files
+        when = when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC)
+        # The upload completes after the contact; a contact that began before midnight UTC has its
+        # files under the day before (or under both), so both days' prefixes are the contact's.
+        days = (when - timedelta(days=1), when)
+    except (KeyError, ValueError, OverflowError):  # OverflowError: a day before 0001-01-01
         raise BadMessage(f"a Ground Station event without a valid time: {event.get('time')!r}") from None
-    # The upload completes after the contact; a contact that began before midnight UTC has its
-    # files under the day before (or under both), so both days' prefixes are the contact's.
-    days = (when - timedelta(days=1), when)
     prefixes = tuple(f"{raw_prefix}year={d.year:04d}/month={d.month:02d}/day={d.day:02d}/" for d in days)
     return ContactLocation(prefixes, contact_id.lower())
 
