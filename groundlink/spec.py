@@ -871,7 +871,8 @@ class Partner(_Model):
         json_schema_extra={"items": {"type": "string", "pattern": IPV4_OR_WIDE_CIDR_PATTERN}, "uniqueItems": True},
         description="Public IPv4 addresses or CIDR ranges the partner writes from; the Azure storage firewall "
         "admits them (at most 400 IP rules; no RFC 1918 ranges, nor 0.0.0.0/8; ranges /30 or wider, a single "
-        "address bare; no range twice, however written). "
+        "address bare; no range twice, however written), except from the account's own Azure region, whose "
+        "requests IP rules never admit (docs/azure.md). "
         "Azure only: on AWS the partner's role trust admits it (docs/aws.md).",
     )
 
