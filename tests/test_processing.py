@@ -434,6 +434,23 @@ def test_a_file_outside_any_satellite_folder_among_placed_ones_is_not_told_to_se
     )
 
 
+def test_a_delivery_laid_out_without_satellite_folders_is_one_line_not_one_a_file(tmp_path: Path) -> None:
+    """The AWS S3 delivery sample stores a contact under data/<satellite>/<year>/<month>/<day>/, no
+    satellite= folder: each of its capture files (about twenty a contact, and the empty guiding
+    one) was a line of its own, all saying the same."""
+    day = tmp_path / "data" / "JPSS1" / "2025" / "12" / "01"
+    for number in range(1, 4):
+        Capture([]).write(day / f"{CONTACT_A}_2025-12-01-09-00-00_{number}.pcap")
+
+    with pytest.raises(ProcessingError) as error:
+        discover(tmp_path / "data", CaptureFormat())
+
+    assert error.value.lines == [
+        f"{day / f'{CONTACT_A}_2025-12-01-09-00-00_1.pcap'} (and 2 other files): no satellite= in the path; "
+        "pass --satellite"
+    ]
+
+
 def test_duckdb_rows_match_the_processor_counts(tmp_path: Path) -> None:
     sent = [*frames([0, 1, 2, 2, 5, 6]), Frame(7, version=3), *frames(range(40, 45), vc=2), *frames([9, 9], vc=63)]
     write(tmp_path, sent)

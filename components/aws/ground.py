@@ -33,8 +33,8 @@ from .storage import Store
 
 GS = aws_native.groundstation
 GROUND_STATION = "groundstation.amazonaws.com"
-# First UDP port of the dataflow endpoints (the port the AWS reference receivers use);
-# downlink i of the mission streams to STREAM_BASE_PORT + i.
+# First UDP port of the dataflow endpoints (the port the AWS reference receiver's endpoint
+# listens on: docs/facts.md); downlink i of the mission streams to STREAM_BASE_PORT + i.
 STREAM_BASE_PORT = 55888
 STREAM_MTU = 1500
 # Actions Ground Station needs to place its network interfaces in the mission subnet for

@@ -172,13 +172,17 @@ def discover(
     problems: dict[tuple[str, str], list[str]] = {}
     empties: dict[tuple[str, str], list[Path]] = {}
     errors: list[str] = []
+    # files a fix of the whole delivery answers: one line each kind (a layout without satellite=
+    # folders, as the AWS S3 delivery sample's, was one line per file, twenty for a contact)
+    no_id: list[Path] = []
+    no_satellite: list[Path] = []
     for path in sorted([*files, *unreadable], key=_in_sequence):
         cid = contact_of(path.name)
         sat = satellite if satellite is not None else _satellite_in(path, directory, above)
         if cid is None:
-            errors.append(f"{path}: no contact id in the file name (pattern {fmt.contact_id_pattern}); {no_id_fix}")
+            no_id.append(path)
         elif sat is None:
-            errors.append(f"{path}: no satellite= in the path; {no_satellite_fix}")
+            no_satellite.append(path)
         elif problem := name_problem(cid):
             errors.append(f"{path}: contact id {problem}; {no_id_fix}")
         elif problem := name_problem(sat):
@@ -200,6 +204,17 @@ def discover(
                 f"{found[0]}: contact {cid} has no packet: its {len(found)} capture file"
                 f"{'s are' if len(found) > 1 else ' is'} empty (0 bytes)"
             ]
+    if no_id:
+        errors.insert(
+            0,
+            f"{no_id[0]}{_and_others(no_id)}: no contact id in the file name (pattern {fmt.contact_id_pattern}); "
+            f"{no_id_fix}",
+        )
+    if no_satellite:
+        errors.insert(
+            1 if no_id else 0,
+            f"{no_satellite[0]}{_and_others(no_satellite)}: no satellite= in the path; {no_satellite_fix}",
+        )
     satellites: dict[str, list[str]] = {}
     for cid, sat in sorted(groups):
         satellites.setdefault(cid, []).append(sat)
@@ -215,6 +230,12 @@ def discover(
     return [
         Contact(cid, sat, paths, problems.get((cid, sat), []), source) for (cid, sat), paths in sorted(groups.items())
     ]
+
+
+def _and_others(paths: list[Path]) -> str:
+    """` (and N other files)` after the first of `paths` a line names, or nothing for one."""
+    others = len(paths) - 1
+    return f" (and {others} other file{'s' if others > 1 else ''})" if others else ""
 
 
 def _empty(path: Path) -> bool:
