@@ -139,7 +139,7 @@ def _as_separate_rule(rule: Any) -> dict[str, Any]:
     area="aws-storage",
     severity="high",
     enforcement="mandatory",
-    controls=("CKV_AWS_145", "MCSB DP-5", "MCSB BR-2"),
+    controls=("MCSB DP-5", "MCSB BR-2"),
     description="S3 replication copies SSE-KMS objects and encrypts each replica with a KMS key of its own, "
     "not the source bucket's key.",
     remediation="In each of aws.s3.BucketReplicationConfig's rules set "

@@ -344,7 +344,7 @@ def ownership_enforced(args: Any, report: Any) -> None:
     severity="critical",
     enforcement="mandatory",
     types=T.S3_BUCKET + T.S3_ACL,
-    controls=("CIS AWS 2.1.4",),
+    controls=("CKV_AWS_20", "CKV_AWS_57"),
     description="No S3 bucket grants access to everyone through an ACL.",
     remediation="Remove the public canned ACL (public-read, public-read-write, authenticated-read) and the "
     "AllUsers/AuthenticatedUsers grants; share data through scoped IAM or presigned URLs.",
@@ -453,7 +453,7 @@ def actions_text(statement: Mapping[str, Any]) -> str:
     severity="critical",
     enforcement="mandatory",
     types=T.S3_POLICY + T.S3_BUCKET,
-    controls=("CIS AWS 2.1.4",),
+    controls=("CKV_AWS_70",),
     description="No S3 bucket policy (a BucketPolicy, or a bucket's inline policy) allows an action to any "
     "principal unless a condition pins it to fixed values (aws:SourceAccount, aws:SourceArn, aws:PrincipalOrgID...).",
     remediation="Name the principals (account, role or service) in Allow statements instead of '*' or NotPrincipal, "

@@ -79,7 +79,7 @@ def _cidrs(rule: Any) -> list[str] | None:
     area="azure-network",
     severity="critical",
     enforcement="mandatory",
-    controls=("Azure Policy 56fd377d-098c-4f02-8406-81eb055902b8 (Synapse IP firewall rules)", "MCSB NS-2"),
+    controls=("MCSB NS-2",),
     description="A Synapse workspace's IP firewall rules together do not admit every internet address (0.0.0.0-"
     "255.255.255.255, its halves, or every public range), and none is AllowAllWindowsAzureIps (0.0.0.0-0.0.0.0: "
     "every Azure service of every tenant).",

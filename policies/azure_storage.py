@@ -305,7 +305,7 @@ def archive_tier_supported(args: Any, report: Any) -> None:
     "azure-storage-redundancy",
     severity="high",
     enforcement="mandatory",
-    controls=("CKV_AZURE_206",),
+    controls=("zone-redundant storage (ZRS, GZRS, RA-GZRS)",),
     description="Storage accounts keep mission data in more than one datacenter: zone-redundant (ZRS) or "
     "geo-zone-redundant (GZRS, RA-GZRS), as S3 Standard keeps it across availability zones.",
     remediation="Set sku={'name': 'Standard_ZRS'} (or Standard_GZRS / Standard_RAGZRS for a copy in the paired "
