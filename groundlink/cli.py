@@ -346,11 +346,15 @@ IMPORTED_BY_EVERY_COMMAND = ("pydantic", "yaml")
 
 
 def main(argv: list[str] | None = None) -> int:
+    # the warning settings the command makes end with it, on every way out: an in-process caller's
+    # are as they were
+    with warnings.catch_warnings():
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     previous_hook = sys.unraisablehook
     sys.unraisablehook = lambda unraisable: interrupt.swallowed_interrupt(unraisable, previous_hook)
-    # the warning settings below end with the command: an in-process caller's are as they were
-    warnings_scope = warnings.catch_warnings()
-    warnings_scope.__enter__()
     previous_show = warnings.showwarning
     warnings.showwarning = lambda *shown, **named: interrupt.warned(previous_show, *shown, **named)
     # The provider SDKs warn, as they build a resource, that a type groundlink plans has a newer
@@ -403,7 +407,6 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout, sys.stderr = stdout, stderr
         sys.unraisablehook = previous_hook
         warnings.showwarning = previous_show
-        warnings_scope.__exit__(None, None, None)
 
 
 def _stopped(signum: int) -> int:
@@ -494,6 +497,8 @@ class _ErrorsOut:
                 return stream.write(text)
             except BlockingIOError:  # a non-blocking pipe full for now: this text is dropped, not the stream
                 return len(text)
+            except UnicodeError:  # text the stream cannot encode: the caller's to handle, the stream stays
+                raise
             except (OSError, ValueError):  # ValueError: closed meanwhile
                 self._gone(stream)
         return len(text)

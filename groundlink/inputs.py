@@ -418,7 +418,7 @@ def base_sixty(text: str, *, floating: bool) -> int | float | LongNumber:
     # the leading zero parts add nothing: dropped at once (one slice, not one per part), and each
     # part's own leading zeros, which int() would count against Python's limit
     first = next((i for i, part in enumerate(parts) if part.strip("0.")), len(parts) - 1)
-    parts = [part.lstrip("0") or "0" for part in parts[first:]]
+    parts = parts[first:] if floating else [part.lstrip("0") or "0" for part in parts[first:]]
     if not floating and (longest := max(len(part) for part in parts)) > max_int_digits():
         return LongNumber(longest, negative)  # int() refuses it past Python's limit
     convert = float if floating else int

@@ -171,17 +171,29 @@ def test_the_container_jobs_logs_go_to_the_workspace_as_the_functions_do():
 @pytest.mark.parametrize(
     ("dry_run", "pinned", "pinned_month"),
     [(True, "1750000000", True), (False, "1750000000", False), (True, "soon", False), (True, "", False)],
-    ids=["preview", "up", "not-seconds", "empty"],
+    ids=["offline-plan", "real-preview-or-up", "not-seconds", "empty"],
 )
-def test_a_preview_starts_the_budget_in_the_pinned_month_and_an_up_in_the_real_one(
+def test_an_offline_plan_starts_the_budget_in_the_pinned_month_and_a_real_run_in_the_real_one(
     monkeypatch, dry_run, pinned, pinned_month
 ):
     """compare writes plan-azure.json beside a report dated SOURCE_DATE_EPOCH; the plan's budget
-    start was the real month, so two runs a month apart wrote different plans. `pulumi up` must
-    start it in the real month all the same: Azure refuses a start before the current month."""
+    start was the real month, so two runs a month apart wrote different plans. A real preview or
+    `pulumi up` must start it in the real month all the same: Azure refuses a start before it."""
     from groundlink.components.azure import observability
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", pinned)
-    monkeypatch.setattr(observability.pulumi.runtime, "is_dry_run", lambda: dry_run)
+    monkeypatch.setattr(observability, "_mocked", lambda: dry_run)
     now = datetime.datetime.now(datetime.UTC).date().replace(day=1).isoformat()
     assert budget_start() == ("2025-06-01T00:00:00Z" if pinned_month else f"{now}T00:00:00Z")
+
+
+def test_groundlink_s_offline_plan_takes_the_pinned_month(monkeypatch):
+    """The engine runs the program against Pulumi's mocks: the plan compare writes is dated as its report."""
+    from groundlink import engine
+
+    from .conftest import SPECS
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1750000000")
+    plan = engine.plan(str(SPECS / "noaa20.yaml"), "azure")
+    (budget,) = plan.of_type("azure-native:consumption:Budget")
+    assert budget.inputs["timePeriod"]["startDate"] == "2025-06-01T00:00:00Z"

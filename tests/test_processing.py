@@ -451,6 +451,20 @@ def test_a_delivery_laid_out_without_satellite_folders_is_one_line_not_one_a_fil
     ]
 
 
+def test_files_to_move_one_by_one_are_each_named(tmp_path: Path) -> None:
+    """Beside files under satellite=noaa20/, each file outside any such folder is to be moved: each
+    is named on a line of its own, as the fix is each file's, not one flag's."""
+    write(tmp_path, frames(range(4)))
+    strays = [tmp_path / "raw" / folder / f"{CONTACT_B}_{number}.pcap" for number, folder in enumerate("xy", 1)]
+    for stray in strays:
+        Capture([]).write(stray)
+
+    with pytest.raises(ProcessingError) as error:
+        discover(tmp_path / "raw", CaptureFormat())
+
+    assert [line.split(": ")[0] for line in error.value.lines] == [str(stray) for stray in strays]
+
+
 def test_duckdb_rows_match_the_processor_counts(tmp_path: Path) -> None:
     sent = [*frames([0, 1, 2, 2, 5, 6]), Frame(7, version=3), *frames(range(40, 45), vc=2), *frames([9, 9], vc=63)]
     write(tmp_path, sent)

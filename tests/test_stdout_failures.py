@@ -122,3 +122,17 @@ def test_a_check_under_pythonwarnings_error_runs_as_without_it(tmp_path) -> None
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "Traceback" not in result.stderr and "Warning" not in result.stderr, result.stderr[-2000:]
+
+
+@pytest.mark.parametrize("argv", [("validate", NOAA20), ("validate", "/nonexistent.yaml"), ("--help",)])
+def test_a_command_s_warning_settings_end_with_it(argv: tuple[str, ...], capsys) -> None:
+    """main() ignores the provider SDKs' deprecation warnings while it runs; an in-process
+    caller's filters and showwarning are as they were after it, however it ends."""
+    import contextlib
+    import warnings
+
+    filters, show = list(warnings.filters), warnings.showwarning
+    with contextlib.suppress(SystemExit):  # --help
+        cli.main(list(argv))
+    capsys.readouterr()
+    assert warnings.filters == filters and warnings.showwarning is show

@@ -375,3 +375,4 @@ def test_base_sixty_reads_in_time_linear_in_its_parts_leading_zeros_too():
         base_sixty("1:-60" + ":59" * 10, floating=False)  # `!!int` takes it past YAML's pattern
     assert base_sixty("1:30." + "0" * 5000, floating=True) == 90.0  # a long fraction is no long number
     assert base_sixty("0" * 5000 + "1:30", floating=False) == 90  # nor are leading zeros
+    assert [base_sixty(text, floating=True) for text in ("1:00.", "0:0.", "1:0.", "00:30.5")] == [60.0, 0.0, 60.0, 30.5]

@@ -73,15 +73,24 @@ def budget_start(now: datetime.datetime | None = None) -> str:
 
 
 def plan_time() -> datetime.datetime:
-    """Now; in a preview, SOURCE_DATE_EPOCH where it is set (whole seconds, as `date +%s` prints
-    them), so that two offline plans of a spec, which are previews, are the same file whatever the
-    month (compare writes them beside a report that counts from it: docs/compare.md). `pulumi up`
-    starts the budget in the real month, the earliest Azure takes; its start is never updated."""
+    """Now; in an offline plan (the program run against mocks, as groundlink's engine and unit
+    tests run it), SOURCE_DATE_EPOCH where it is set (whole seconds, as `date +%s` prints them),
+    so that two plans of a spec are the same file whatever the month (compare writes them beside
+    a report that counts from it: docs/compare.md). A real `pulumi preview` or `up` starts the
+    budget in the real month, the earliest Azure takes (a shell that pins SOURCE_DATE_EPOCH to
+    1980, as Nix shells do, must not make a saved plan's create a start Azure refuses)."""
     pinned = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if pulumi.runtime.is_dry_run() and pinned.isascii() and pinned.isdigit():
+    if _mocked() and pinned.isascii() and pinned.isdigit():
         with contextlib.suppress(OverflowError, OSError, ValueError):
             return datetime.datetime.fromtimestamp(int(pinned), datetime.UTC)
     return datetime.datetime.now(datetime.UTC)
+
+
+def _mocked() -> bool:
+    """Whether the program runs against Pulumi's mocks (`pulumi.runtime.set_mocks`), not an engine."""
+    from pulumi.runtime import mocks, settings
+
+    return isinstance(settings.get_monitor(), mocks.MockMonitor)
 
 
 # The metric category a diagnostic setting names, where a resource has no `AllMetrics`: a storage

@@ -204,17 +204,13 @@ def discover(
                 f"{found[0]}: contact {cid} has no packet: its {len(found)} capture file"
                 f"{'s are' if len(found) > 1 else ' is'} empty (0 bytes)"
             ]
-    if no_id:
-        errors.insert(
-            0,
-            f"{no_id[0]}{_and_others(no_id)}: no contact id in the file name (pattern {fmt.contact_id_pattern}); "
-            f"{no_id_fix}",
-        )
-    if no_satellite:
-        errors.insert(
-            1 if no_id else 0,
-            f"{no_satellite[0]}{_and_others(no_satellite)}: no satellite= in the path; {no_satellite_fix}",
-        )
+    # one line for all where one flag fixes them all; where each file is to be renamed or moved,
+    # a line each, naming it
+    unplaced = _lines(
+        no_id, f"no contact id in the file name (pattern {fmt.contact_id_pattern}); {no_id_fix}", no_id_fix
+    )
+    unplaced += _lines(no_satellite, f"no satellite= in the path; {no_satellite_fix}", no_satellite_fix)
+    errors[:0] = unplaced
     satellites: dict[str, list[str]] = {}
     for cid, sat in sorted(groups):
         satellites.setdefault(cid, []).append(sat)
@@ -232,10 +228,15 @@ def discover(
     ]
 
 
-def _and_others(paths: list[Path]) -> str:
-    """` (and N other files)` after the first of `paths` a line names, or nothing for one."""
-    others = len(paths) - 1
-    return f" (and {others} other file{'s' if others > 1 else ''})" if others else ""
+def _lines(paths: list[Path], problem: str, fix: str) -> list[str]:
+    """The lines of one problem of `paths`: one, naming the first and how many others, where the fix
+    is a flag (`pass --satellite`) that answers every file at once; else a line a file."""
+    if not paths:
+        return []
+    if fix.startswith("pass --") and len(paths) > 1:
+        others = len(paths) - 1
+        return [f"{paths[0]} (and {others} other file{'s' if others > 1 else ''}): {problem}"]
+    return [f"{path}: {problem}" for path in paths]
 
 
 def _empty(path: Path) -> bool:
