@@ -522,12 +522,10 @@ class _ErrorsOut:
         return stream is not None and stream.isatty()
 
     def _gone(self, stream: typing.TextIO) -> None:
-        """The stream's descriptor pointed at /dev/null, so its buffer's last flush succeeds."""
+        """The stream dropped, its buffer's last flush sent to /dev/null so that it succeeds."""
         self._stream = None
-        with contextlib.suppress(OSError, ValueError, AttributeError):
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, stream.fileno())
-            os.close(devnull)
+        with contextlib.suppress(OSError, ValueError):
+            _to_devnull(stream)
             stream.flush()
 
     def __getattr__(self, name: str) -> typing.Any:
@@ -546,12 +544,18 @@ def _output_closed() -> None:
 
 
 def _stdout_to_devnull() -> None:
+    _to_devnull(sys.stdout)
+
+
+def _to_devnull(stream: typing.IO[str]) -> None:
+    """`stream`'s descriptor pointed at /dev/null: what is still buffered for it, down to the
+    interpreter's last flush, is written there instead of failing again."""
     try:
-        stdout = sys.stdout.fileno()
-    except (OSError, ValueError):  # a stream with no descriptor (a caller capturing the output)
+        descriptor = stream.fileno()
+    except (OSError, ValueError, AttributeError):  # a stream with no descriptor (a caller capturing the output)
         return
     devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, stdout)
+    os.dup2(devnull, descriptor)
     os.close(devnull)
 
 

@@ -24,9 +24,15 @@ import uuid
 _ASSIGNMENTS = uuid.UUID("6f1f3c52-8a0e-4d5b-9f57-2f0c1d8b7a10")
 
 
+def _hashed(identity: tuple[str, ...], seed: str | None) -> bytes:
+    """What a name's hash is taken of: the identity, and the seed where one is given (without
+    one, exactly what it was before seeds existed, so no deployed name changes)."""
+    return "/".join((*identity, seed) if seed else identity).encode()
+
+
 def stable_suffix(*identity: str, length: int = 6, seed: str | None = None) -> str:
     """The first `length` hex digits of the identity's hash, and of `seed`'s where one is given."""
-    return hashlib.sha256("/".join((*identity, seed) if seed else identity).encode()).hexdigest()[:length]
+    return hashlib.sha256(_hashed(identity, seed)).hexdigest()[:length]
 
 
 def compact_name(
@@ -95,4 +101,4 @@ def lake_database_name(mission: str) -> str:
 def role_assignment_name(*identity: str, seed: str | None = None) -> str:
     """A role assignment's name must be a GUID; derive it so a re-run never duplicates a grant,
     and from `seed` too where one is given, so another subscription's stack of the mission has its own."""
-    return str(uuid.uuid5(_ASSIGNMENTS, "/".join((*identity, seed) if seed else identity)))
+    return str(uuid.uuid5(_ASSIGNMENTS, _hashed(identity, seed).decode()))

@@ -26,6 +26,7 @@ from ..spec import (
     GLOBAL_NAME_SEED,
     GROUNDLINK_TAGS,
     IDENTIFIER,
+    PATTERN_WORDS,
     Analytics,
     Budget,
     Downlink,
@@ -295,7 +296,7 @@ class MissionInputs(Checked):
         super().__post_init__()
         if self.name_seed is not None and not re.fullmatch(GLOBAL_NAME_SEED, self.name_seed):
             raise LayerInputError(
-                f"MissionInputs.name_seed: {self.name_seed!r} is not a name seed (1-64 letters, digits, '.', '_' or '-')"
+                f"MissionInputs.name_seed: {self.name_seed!r} is not a name seed ({PATTERN_WORDS[GLOBAL_NAME_SEED]})"
             )
         if self.network_cidr is not None and (
             problem := network_cidr_problem(self.network_cidr, limits.AWS_NETWORK_CIDR)

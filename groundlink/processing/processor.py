@@ -156,16 +156,19 @@ def discover(
     # the directory resolved once, not once per file
     above = _satellite_above(directory) if satellite is None else None
     # --contact-id makes every file one contact: the fix only where no file names its contact
+    some_named = contact_id is None and any(pattern.search(path.name) for path in [*files, *unreadable])
     no_id_fix = (
         "rename it with its contact's id, or move it out (--contact-id would make every file one contact)"
-        if contact_id is None and any(pattern.search(path.name) for path in [*files, *unreadable])
+        if some_named
         else "pass --contact-id"
     )
     # and --satellite sets every file's satellite: the fix only where no file's path names its own
+    some_placed = satellite is None and any(
+        _satellite_in(path, directory, above) is not None for path in [*files, *unreadable]
+    )
     no_satellite_fix = (
         "move it under its satellite's satellite=<name>/ folder (--satellite would set every file's)"
-        if satellite is None
-        and any(_satellite_in(path, directory, above) is not None for path in [*files, *unreadable])
+        if some_placed
         else "pass --satellite"
     )
     groups: dict[tuple[str, str], list[Path]] = {}
@@ -207,9 +210,9 @@ def discover(
     # one line for all where one flag fixes them all; where each file is to be renamed or moved,
     # a line each, naming it
     unplaced = _lines(
-        no_id, f"no contact id in the file name (pattern {fmt.contact_id_pattern}); {no_id_fix}", no_id_fix
+        no_id, f"no contact id in the file name (pattern {fmt.contact_id_pattern}); {no_id_fix}", not some_named
     )
-    unplaced += _lines(no_satellite, f"no satellite= in the path; {no_satellite_fix}", no_satellite_fix)
+    unplaced += _lines(no_satellite, f"no satellite= in the path; {no_satellite_fix}", not some_placed)
     errors[:0] = unplaced
     satellites: dict[str, list[str]] = {}
     for cid, sat in sorted(groups):
@@ -228,12 +231,12 @@ def discover(
     ]
 
 
-def _lines(paths: list[Path], problem: str, fix: str) -> list[str]:
+def _lines(paths: list[Path], problem: str, by_flag: bool) -> list[str]:
     """The lines of one problem of `paths`: one, naming the first and how many others, where the fix
-    is a flag (`pass --satellite`) that answers every file at once; else a line a file."""
+    is a flag (`pass --satellite`) that answers every file at once (`by_flag`); else a line a file."""
     if not paths:
         return []
-    if fix.startswith("pass --") and len(paths) > 1:
+    if by_flag and len(paths) > 1:
         others = len(paths) - 1
         return [f"{paths[0]} (and {others} other file{'s' if others > 1 else ''}): {problem}"]
     return [f"{path}: {problem}" for path in paths]
