@@ -291,61 +291,113 @@ def not_low_earth_orbit(satrec: Satrec) -> str | None:
     )
 
 
-def under_the_karman_line(satrec: Satrec) -> str | None:
+def under_the_karman_line(satrec: Satrec, window: Window, flight: _Flight | None = None) -> str | None:
     """Why an orbit sgp4 propagates cannot be flown, or None: its perigee (of the mean elements,
-    above the equatorial radius) is under MIN_PERIGEE_KM."""
+    above the equatorial radius) is under MIN_PERIGEE_KM, or the propagated orbit sinks under it
+    within the span `passes_around` propagates. The mean perigee alone let a decaying orbit's
+    last element set (16.3 rev/day and a drag term) be estimated all week, though it went under
+    the line on its sixth day: sgp4 keeps propagating down to the surface."""
     perigee_km = float(satrec.altp) * float(satrec.radiusearthkm)
-    if perigee_km >= MIN_PERIGEE_KM:
+    if perigee_km < MIN_PERIGEE_KM:
+        return (
+            f"its perigee is {figure_under(perigee_km, MIN_PERIGEE_KM, 0)} km up, under the "
+            f"{MIN_PERIGEE_KM:g} km Kármán line, where a satellite decays before completing an orbit"
+        )
+    import numpy as np
+
+    flight = flight or _flight(satrec, window)
+    altitude = flight.radius - float(satrec.radiusearthkm)
+    under = np.flatnonzero(flight.ok & (altitude < MIN_PERIGEE_KM))
+    if not under.size:
         return None
+    first = int(under[np.argmin(flight.minutes[under])])
     return (
-        f"its perigee is {figure_under(perigee_km, MIN_PERIGEE_KM, 0)} km up, under the {MIN_PERIGEE_KM:g} km "
-        "Kármán line, where a "
-        "satellite decays before completing an orbit"
+        f"it sinks under the {MIN_PERIGEE_KM:g} km Kármán line {_when(flight.minutes[first])} "
+        f"({figure_under(float(altitude[first]), MIN_PERIGEE_KM, 0)} km up), where a satellite decays "
+        "before completing an orbit"
     )
 
 
-def propagation_failure(satrec: Satrec, window: Window) -> str | None:
-    """sgp4's first error over the window and the orbital period either side that
-    `passes_around` propagates, or None: a decayed orbit gave no positions, read as never in
-    view. Sampled every 10 minutes, and at the lowest point within 10 minutes of each lowest
-    sample: an orbit whose perigee dips under the surface fails for seconds at a time there
-    (error 6), between samples 10 minutes apart, and was estimated as if whole."""
+@dataclass(frozen=True)
+class _Flight:
+    """sgp4's answers over the span `passes_around` propagates: every 10 minutes, and at each
+    perigee low enough to matter, found to the millisecond."""
+
+    minutes: Any
+    errors: Any
+    positions: Any
+
+    @property
+    def radius(self) -> Any:
+        import numpy as np
+
+        return np.linalg.norm(self.positions, axis=1)
+
+    @property
+    def ok(self) -> Any:
+        """Where sgp4 gave a position: no error, and a number (it reports none for a TLE field it
+        could not read, only positions of NaN)."""
+        import numpy as np
+
+        return (self.errors == 0) & np.isfinite(self.positions).all(axis=1)
+
+
+def _flight(satrec: Satrec, window: Window) -> _Flight:
+    """The orbit over the window and the orbital period either side, sampled every 10 minutes
+    and at the lowest point within 10 minutes of each lowest sample: an orbit whose perigee dips
+    under the surface fails for seconds at a time there (error 6), between samples 10 minutes
+    apart, and was estimated as if whole."""
     import numpy as np
 
     margin = math.ceil(orbital_period_seconds(satrec) / 600) * 10.0  # minutes, on the epoch's 10-minute grid
     coarse = np.arange(-margin, window.days * 1440 + margin + 10, 10.0)
-    errors, positions, minutes = *_propagated(satrec, window, coarse), coarse
+    errors, positions = _propagated(satrec, window, coarse)
     radius = np.linalg.norm(positions, axis=1)
     # a sample 10 minutes from a perigee under the surface is within 7% of the Earth's radius of it
     # for any orbit the model takes (eccentricity under 0.25: Kepler's equation gives 1.064 at
-    # most), so only the lowest samples under 1.1 radii are looked at closer
+    # most), so only the lowest samples under 1.1 radii are looked at closer (the Kármán line is
+    # 1.016 radii up)
     lowest = (
         np.flatnonzero(
             (radius[1:-1] <= radius[:-2]) & (radius[1:-1] <= radius[2:]) & (radius[1:-1] < 1.1 * satrec.radiusearthkm)
         )
         + 1
     )
-    if lowest.size:
-        # the lowest point, and a second either side of it: a dip lasts 4 s and more
-        low = _lowest_between(satrec, window, coarse[lowest] - 10.0, coarse[lowest] + 10.0)
-        fine = np.concatenate([low - 1 / 60, low, low + 1 / 60])
-        minutes = np.concatenate([coarse, fine])
-        errors, positions = (
-            np.concatenate(pair) for pair in zip((errors, positions), _propagated(satrec, window, fine), strict=True)
-        )
-    # sgp4 reports no error for a position of NaN (a TLE field it could not read): no position either
-    failed = np.flatnonzero((errors != 0) | ~np.isfinite(positions).all(axis=1))
+    if not lowest.size:
+        return _Flight(coarse, errors, positions)
+    # the lowest point, and a second either side of it: a dip lasts 4 s and more
+    low = _lowest_between(satrec, window, coarse[lowest] - 10.0, coarse[lowest] + 10.0)
+    fine = np.concatenate([low - 1 / 60, low, low + 1 / 60])
+    fine_errors, fine_positions = _propagated(satrec, window, fine)
+    return _Flight(
+        np.concatenate([coarse, fine]),
+        np.concatenate([errors, fine_errors]),
+        np.concatenate([positions, fine_positions]),
+    )
+
+
+def _when(minutes: float) -> str:
+    hours = minutes / 60
+    return f"{figure(hours, 1)} h after its epoch" if hours >= 0 else f"{figure(-hours, 1)} h before its epoch"
+
+
+def propagation_failure(satrec: Satrec, window: Window, flight: _Flight | None = None) -> str | None:
+    """sgp4's first error over the span `passes_around` propagates, or None: a decayed orbit
+    gave no positions, read as never in view."""
+    import numpy as np
+
+    flight = flight or _flight(satrec, window)
+    failed = np.flatnonzero(~flight.ok)
     if not failed.size:
         return None
-    first = int(failed[np.argmin(minutes[failed])])
-    code = int(errors[first])
+    first = int(failed[np.argmin(flight.minutes[failed])])
+    code = int(flight.errors[first])
     at_epoch_errors, at_epoch = _propagated(satrec, window, np.zeros(1))
     if at_epoch_errors[0] != 0 or not np.isfinite(at_epoch).all():
         when = "at its epoch"  # its elements themselves: no time of the window is propagated
         code = int(at_epoch_errors[0])
     else:
-        hours = minutes[first] / 60
-        when = f"{figure(hours, 1)} h after its epoch" if hours >= 0 else f"{figure(-hours, 1)} h before its epoch"
+        when = _when(float(flight.minutes[first]))
     why = _SGP4_ERRORS.get(code, "unknown") if code else "its position is not a number"
     return f"sgp4 cannot propagate the TLE {when} (error {code}: {why})"
 
@@ -434,7 +486,10 @@ def _satellite(
         return entry
     satrec = Satrec.twoline2rv(*sat_spec.tle)
     window = Window.from_epoch(sat_spec.tle, DAYS)
-    unfit = not_low_earth_orbit(satrec) or propagation_failure(satrec, window) or under_the_karman_line(satrec)
+    unfit = not_low_earth_orbit(satrec)
+    if not unfit:
+        flight = _flight(satrec, window)
+        unfit = propagation_failure(satrec, window, flight) or under_the_karman_line(satrec, window, flight)
     if unfit:
         # the field path as validation errors spell it, like "needs TLE": the TLE is what to change
         cannot = {"status": f"not estimated: {unfit} (satellites[{index}].tle, {sat_spec.name})"}

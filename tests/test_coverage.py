@@ -455,8 +455,26 @@ def test_a_perigee_just_under_the_karman_line_is_not_said_to_be_on_it():
     from groundlink.coverage import under_the_karman_line
 
     tle = [JUST_OVER_THE_KARMAN_LINE[0], "2 43013  51.6000 107.8155 0000956 138.6960 221.4288 16.65135913341000"]
-    said = under_the_karman_line(Satrec.twoline2rv(*tle))
+    said = under_the_karman_line(Satrec.twoline2rv(*tle), Window.from_epoch(tle, 7))
     assert said is not None and said.startswith("its perigee is 99.7 km up, under the 100 km Kármán line")
+
+
+# A re-entering satellite's last element set: its mean perigee (at epoch) is 190 km up, but the
+# drag term takes it under 100 km 135.8 h into the week; sgp4 propagates it until 188 h.
+SINKS_UNDER_THE_KARMAN_LINE = [
+    "1 99990U 24001A   24170.00000000  .05000000  12345-4  60000-3 0  9990",
+    "2 99990  51.6000 100.0000 0005000 100.0000 260.0000 16.30000000 10006",
+]
+
+
+def test_an_orbit_that_sinks_under_the_karman_line_within_the_week_is_not_estimated():
+    """Only the mean perigee at epoch was held to the line, and sgp4 keeps propagating below it:
+    the week was estimated whole, 31 of its 193 passes flown under 100 km."""
+    (sat,) = _coverage_of(SINKS_UNDER_THE_KARMAN_LINE)["satellites"]
+    assert {e["status"] for e in (*sat["clouds"].values(), *sat["networks"].values())} == {
+        "not estimated: it sinks under the 100 km Kármán line 135.8 h after its epoch (99.5 km up), where a "
+        "satellite decays before completing an orbit (satellites[0].tle, noaa20)"
+    }
 
 
 def test_an_orbit_just_over_the_karman_line_is_estimated():
