@@ -193,7 +193,21 @@ AWS_REGION_PATTERN = (
 
 # Azure Orbital Ground Station (retired 2024-12-18): the regions it served.
 AZURE_ORBITAL_RETIRED_ON = "2024-12-18"
-AZURE_ORBITAL_TYPE_PREFIX = "azure-native:orbital:"  # the retired service's resources (legacy_orbital only)
+# The retired service's resources: what legacy_orbital plans (Spacecraft, ContactProfile) and
+# the contacts scheduled on them. The SDK's orbital module holds live services too (GeoCatalog:
+# Microsoft Planetary Computer Pro; GroundStation, EdgeSite, L2Connection: a separate preview;
+# docs/facts.md §1), which Azure still creates. The policy pack names the same three
+# (policies/tokens.py ORBITAL_RETIRED; tests/test_azure_orbital_retired.py keeps them equal).
+AZURE_ORBITAL_RETIRED_TYPES: tuple[str, ...] = ("Spacecraft", "ContactProfile", "Contact")
+
+
+def is_retired_orbital(type_token: str) -> bool:
+    """Of Azure Orbital Ground Station: `azure-native:orbital:Spacecraft`, or an API version's
+    token of it (`azure-native:orbital/v20221101:Spacecraft`)."""
+    module, _, name = type_token.rpartition(":")
+    return module.split("/")[0] == "azure-native:orbital" and name in AZURE_ORBITAL_RETIRED_TYPES
+
+
 AOGS_ELIGIBLE_LOCATIONS: frozenset[str] = frozenset(
     {"westus2", "swedencentral", "southeastasia", "brazilsouth", "southafricanorth"}
 )
@@ -261,6 +275,17 @@ AZURE_VNET_FORBIDDEN_RANGES: tuple[str, ...] = (
     "168.63.129.16/32",
 )
 AOGS_MIN_MTU = 3650
+# No MTU is larger than an IPv4 packet: its Total Length field is 16 bits, "allows the length of
+# a datagram to be up to 65,535 octets" (RFC 791, "Internet Protocol", §3.1). The contact profile
+# has no MTU field; the value goes into a tag, whose value Azure holds to 256 characters.
+AOGS_MAX_MTU = 65535
+# "Azure reserves the first four addresses and the last address, for a total of five IP addresses
+# within each subnet" (Microsoft Learn, "Azure Virtual Network frequently asked questions", "Are
+# there any restrictions on using IP addresses within these subnets?",
+# https://learn.microsoft.com/azure/virtual-network/virtual-networks-faq, read 2026-12-07).
+# Subnets are aligned blocks, so the first four and the last address of a virtual network's range
+# are reserved in whichever of its subnets holds them.
+AZURE_SUBNET_RESERVED_FIRST = 4
 # The private address ranges a mission network is drawn from (RFC 1918, "Address Allocation for
 # Private Internets"): AWS recommends them for a VPC's CIDR block ("we recommend that you specify
 # a CIDR block from the private IPv4 address ranges as specified in RFC 1918", Amazon VPC User

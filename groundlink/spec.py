@@ -1920,8 +1920,9 @@ class OrbitalEndpoint(_Model):
     protocol: Literal["tcp", "udp"] = Field("tcp", description="Endpoint protocol.")
     mtu: WholeNumber = Field(
         3650,
-        description="MTU the endpoint's network interface must use (at least 3650).",
-        json_schema_extra={"minimum": limits.AOGS_MIN_MTU},
+        description="MTU the endpoint's network interface must use (3650-65535: at least what Azure Orbital "
+        "sends, at most an IPv4 packet).",
+        json_schema_extra=_schema_range((limits.AOGS_MIN_MTU, limits.AOGS_MAX_MTU)),
     )
     resource_provider_object_id: str | None = Field(
         None,
@@ -1979,13 +1980,23 @@ class OrbitalEndpoint(_Model):
             )
         elif vnet is not None and gateway is not None:
             ip = ipaddress.IPv4Address(self.ip_address)
+            reserved = [*(vnet[i] for i in range(limits.AZURE_SUBNET_RESERVED_FIRST)), vnet.broadcast_address]
             if ip not in vnet or ip in gateway:
                 problems.add("ip_address", f"{ip} must be inside {vnet} and outside the delegated subnet {gateway}")
+            elif ip in reserved:
+                problems.add(
+                    "ip_address",
+                    f"{ip} is reserved by Azure in whichever subnet of {vnet} holds it (the first four and the "
+                    f"last address of a subnet); allowed: an address of {vnet} from {vnet[limits.AZURE_SUBNET_RESERVED_FIRST]} to {vnet[-2]}, "
+                    f"outside the delegated subnet {gateway}",
+                )
         lo, hi = limits.AOGS_ENDPOINT_PORTS
         if not _range(self.port, (lo, hi)):
             problems.add("port", f"{self.port} is outside {lo}-{hi} (Azure Orbital endpoint ports)")
         if self.mtu < limits.AOGS_MIN_MTU:
             problems.add("mtu", f"{self.mtu} is under {limits.AOGS_MIN_MTU} (Azure Orbital endpoint MTU)")
+        elif self.mtu > limits.AOGS_MAX_MTU:
+            problems.add("mtu", f"{self.mtu} is over {limits.AOGS_MAX_MTU} (an IPv4 packet's largest size, RFC 791)")
         problems.raise_any()
         return self
 
@@ -2775,6 +2786,13 @@ class MissionSpec(_Model):
                 problems.add(
                     f"satellites[{i}].tle",
                     "legacy_orbital needs TLE lines for every satellite (orbital.Spacecraft requires them)",
+                )
+            if az.orbital.resource_provider_object_id and not self.analytics.telemetry_stream:
+                # the grant is on the telemetry hub, and without the stream there is none: it was dropped
+                problems.add(
+                    "clouds.azure.orbital.resource_provider_object_id",
+                    "is granted on the telemetry hub, which analytics.telemetry_stream: false leaves out; allowed: "
+                    "no resource_provider_object_id, or analytics.telemetry_stream: true",
                 )
             last_port = az.orbital.port + max(len(s.downlinks) for s in self.satellites) - 1
             if last_port > limits.AOGS_ENDPOINT_PORTS[1]:

@@ -104,6 +104,12 @@ def _orbital_network(data: dict) -> None:
     )
 
 
+def _no_telemetry_stream(data: dict) -> None:
+    """The Orbital resource provider's grant is on the telemetry hub: it goes with the stream."""
+    data.setdefault("analytics", {})["telemetry_stream"] = False
+    data.get("clouds", {}).get("azure", {}).get("orbital", {}).pop("resource_provider_object_id", None)
+
+
 def _geo(data: dict) -> None:
     data.setdefault("storage", {})["redundancy"] = "geo"
     data.setdefault("clouds", {}).setdefault("aws", {})["replica_region"] = "us-east-1"
@@ -288,6 +294,7 @@ EDITS: dict[str, list[Edit | typing.Any]] = {
     "delivery": [_digif],
     "digif_mbps": [_digif_rate],
     "resource_provider_object_id": ["0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4e"],
+    "telemetry_stream": [_no_telemetry_stream],
     "after_days": [{"storage.tiering": [{"after_days": 45, "tier": "cool"}]}],
     "tier": [{"storage.tiering": [{"after_days": 60, "tier": "cold"}]}],
     "mode": [_container_job("ghcr.io/example/groundlink:1")],

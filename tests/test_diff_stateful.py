@@ -28,7 +28,7 @@ def test_the_stateful_types_are_exactly_the_types_the_stacks_protect():
     }
     # the legacy Orbital resources hold no data but are protected too: they cannot be made again
     # (Change.irreplaceable refuses their deletion on its own)
-    irreplaceable = {t for t in protected if t.startswith(limits.AZURE_ORBITAL_TYPE_PREFIX)}
+    irreplaceable = {t for t in protected if limits.is_retired_orbital(t)}
     assert irreplaceable == {"azure-native:orbital:Spacecraft", "azure-native:orbital:ContactProfile"}
     assert protected - irreplaceable == STATEFUL_TYPES
 

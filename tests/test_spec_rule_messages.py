@@ -77,6 +77,32 @@ ORBITAL = "clouds.azure.orbital"
             {f"{ORBITAL}.mtu": 3649},
             f"{ORBITAL}.mtu: 3649 is under 3650 (Azure Orbital endpoint MTU)",
         ),
+        # no upper bound: 10**300 went into the contact profile's endpoint-mtu tag, 301 characters
+        # where Azure takes 256
+        (
+            "aqua-legacy.yaml",
+            {f"{ORBITAL}.mtu": 65536},
+            f"{ORBITAL}.mtu: 65536 is over 65535 (an IPv4 packet's largest size, RFC 791)",
+        ),
+        # addresses Azure reserves in any subnet that holds them: contacts never reached the endpoint
+        *(
+            (
+                "aqua-legacy.yaml",
+                {f"{ORBITAL}.ip_address": address},
+                f"{ORBITAL}.ip_address: {address} is reserved by Azure in whichever subnet of 10.40.0.0/16 holds it "
+                "(the first four and the last address of a subnet); allowed: an address of 10.40.0.0/16 from "
+                "10.40.0.4 to 10.40.255.254, outside the delegated subnet 10.40.1.0/24",
+            )
+            for address in ("10.40.0.0", "10.40.0.3", "10.40.255.255")
+        ),
+        # the grant is on the telemetry hub: without the stream it was dropped without a word
+        (
+            "aqua-legacy.yaml",
+            {"analytics.telemetry_stream": False},
+            f"{ORBITAL}.resource_provider_object_id: is granted on the telemetry hub, which "
+            "analytics.telemetry_stream: false leaves out; allowed: no resource_provider_object_id, or "
+            "analytics.telemetry_stream: true",
+        ),
     ],
 )
 def test_one_broken_field_is_one_exact_line(base, changes, line):
@@ -91,6 +117,10 @@ def test_one_broken_field_is_one_exact_line(base, changes, line):
         {f"{ORBITAL}.port": 49152},
         {f"{ORBITAL}.port": 65535},
         {f"{ORBITAL}.mtu": 3650},
+        {f"{ORBITAL}.mtu": 65535},
+        {f"{ORBITAL}.ip_address": "10.40.0.4"},
+        {f"{ORBITAL}.ip_address": "10.40.255.254"},
+        {"analytics.telemetry_stream": False, f"{ORBITAL}.resource_provider_object_id": None},
         {f"{ORBITAL}.gateway_subnet_cidr": "10.40.1.0/24", f"{ORBITAL}.ip_address": "10.40.2.4"},
     ],
 )

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from ..clouds import CLOUD_CHOICES, chosen_clouds
 from ..errors import EXIT_FAILED, EXIT_OK
-from ..limits import AZURE_ORBITAL_RETIRED_ON, AZURE_ORBITAL_TYPE_PREFIX
+from ..limits import AZURE_ORBITAL_RETIRED_ON, is_retired_orbital
 
 if TYPE_CHECKING:  # the engine and the spec model are imported by the commands that plan
     from ..engine.plan import Plan
@@ -45,7 +45,7 @@ def print_findings(plan: Plan, findings: Sequence[Finding], stream: TextIO | Non
         print(f"{plan.cloud}: {finding.line()}", file=out)
     verdict = "clean" if not findings else f"{len(findings)} finding{'s' if len(findings) > 1 else ''}"
     # the legacy_orbital opt-in's resources pass every provider check, but Azure creates them no more
-    retired = sum(1 for r in plan.resources if r.type.startswith(AZURE_ORBITAL_TYPE_PREFIX))
+    retired = sum(1 for r in plan.resources if is_retired_orbital(r.type))
     if retired:
         verdict += (
             f"; {retired} Azure Orbital resource{'s' if retired > 1 else ''} (legacy_orbital), which Azure no "

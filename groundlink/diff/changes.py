@@ -264,7 +264,7 @@ class Change:
     def irreplaceable(self) -> bool:
         """Of a retired service, which takes no new resources: Azure Orbital Ground Station's
         spacecraft and contact profiles (legacy_orbital) cannot be created again once deleted."""
-        return self.type.startswith(limits.AZURE_ORBITAL_TYPE_PREFIX)
+        return limits.is_retired_orbital(self.type)
 
     @property
     def loses_data(self) -> bool:
