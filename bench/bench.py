@@ -136,8 +136,13 @@ def _cold_plan(spec_path: Path, cloud: str) -> Plan:
     return plan(spec_path, cloud)
 
 
+def spec_path_of(spec: str) -> Path:
+    """A spec named as the help says (a file name under specs/) or given by its path."""
+    return Path(spec) if Path(spec).is_file() else ROOT / "specs" / spec
+
+
 def measure(spec: str, cloud: str, repeat: int) -> dict[str, Any]:
-    spec_path = ROOT / "specs" / spec
+    spec_path = spec_path_of(spec)
     captured = _cold_plan(spec_path, cloud)  # warm-up: imports
     program, fallbacks = floor_program(captured)
 
@@ -253,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per measurement (median kept)")
     parser.add_argument(
-        "--spec", action="append", help="spec file name under specs/ (default: reference + constellation)"
+        "--spec", action="append", help="spec file name under specs/, or a path (default: reference + constellation)"
     )
     parser.add_argument(
         "--plan-only", action="store_true", help="only the plan vs floor table and what preflight adds to each plan"
@@ -264,6 +269,11 @@ def main(argv: list[str] | None = None) -> int:
         "--processing-only", action="store_true", help="only the contact processor's throughput (bench/processing.py)"
     )
     args = parser.parse_args(argv)
+    if args.repeat < 1:
+        parser.error(f"--repeat: {args.repeat} runs; allowed: 1 or more (the median of the timed runs is kept)")
+    for spec in args.spec or ():
+        if not spec_path_of(spec).is_file():
+            parser.error(f"--spec: {spec} is neither a file nor a file name under {ROOT / 'specs'}")
     console = Console(width=150)
     if args.passes_only:
         print_pass_figures(console)

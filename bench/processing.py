@@ -345,6 +345,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--state", choices=(*STATES, "both"), default="both", help="page-cache state (default both)")
     parser.add_argument("--record", action="store_true", help=f"write the figures to {THROUGHPUT_FILE.name}")
     args = parser.parse_args(argv)
+    # a datagram's payload is whole CADUs, and the datagram (VITA-49, UDP and IPv4 headers, 56
+    # bytes) fits an IPv4 packet of at most 65,535 bytes (RFC 791)
+    largest_piece = (65_535 - 56) // CADU * CADU
+    if not (args.piece % CADU == 0 and CADU <= args.piece <= largest_piece):
+        parser.error(f"--piece: {args.piece} bytes; allowed: a multiple of {CADU} from {CADU} to {largest_piece}")
+    record_bytes = len(_datagram_header(args.piece)) + args.piece + 16  # a pcap record of one datagram
+    if not args.gb * 1e9 >= record_bytes:
+        parser.error(f"--gb: {args.gb:g}; allowed: {record_bytes / 1e9:g} (one datagram of --piece bytes) or more")
+    if args.repeat < 1:
+        parser.error(f"--repeat: {args.repeat} runs; allowed: 1 or more (the median of the timed runs is kept)")
     if args.record and args.state != "both":
         parser.error("--record needs both states (--state both)")
     figures = measure(args.gb, args.piece, args.repeat, STATES if args.state == "both" else (args.state,))

@@ -302,7 +302,12 @@ def run(chosen: list[Break], tree: Path) -> int:
     return 1 if survived else 0
 
 
-def main(names: list[str]) -> int:
+def main(argv: list[str]) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("names", nargs="*", help="breaks to run, by name or part of it (default: every break)")
+    names = parser.parse_args(argv).names
     chosen = [b for b in BREAKS if not names or any(n in b.name for n in names)]
     if not chosen:
         print(f"no break matches {' '.join(names)}; breaks: {' '.join(b.name for b in BREAKS)}")

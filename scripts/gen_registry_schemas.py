@@ -49,9 +49,16 @@ def read_wheel(wheel: Path) -> dict[str, Any]:
 
 
 def main(argv: list[str]) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("wheel", nargs="?", type=Path, help=f"a {PACKAGE} wheel (default: {VERSION} from PyPI)")
+    given = parser.parse_args(argv).wheel
+    if given is not None and not zipfile.is_zipfile(given):
+        parser.error(f"{given}: not a wheel (a zip file) that can be read")
     with tempfile.TemporaryDirectory() as scratch:
-        if argv:
-            wheel = Path(argv[0])
+        if given is not None:
+            wheel = given
         else:
             subprocess.run(
                 [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--dest", scratch,

@@ -278,7 +278,10 @@ def alias_table(tokens: list[str]) -> dict[str, list[str]]:
     return {token: found for token in tokens if (found := type_aliases(token))}
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    import argparse
+
+    argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0]).parse_args(argv)  # --help; no options
     rules = {}
     for token in plan_types():
         provider = token.split(":")[0]

@@ -77,13 +77,16 @@ def _events(command: tuple[str, ...]) -> int:
     return int(lines[-1].split()[1])
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--seed", type=int, default=None, help="the event numbers drawn (default: random)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("command", nargs="*", help="the groundlink command line (default: plan noaa20, aws)")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
+    for option, value in (("--runs", args.runs), ("--jobs", args.jobs)):
+        if value < 1:
+            parser.error(f"{option}: {value}; allowed: 1 or more")
     command = tuple(args.command) or DEFAULT_COMMAND
     total = _events(command)
     draw = random.Random(args.seed)

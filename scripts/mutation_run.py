@@ -353,18 +353,30 @@ def run_area(module: str, children: int) -> int:
 
 
 def main(argv: list[str]) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("globs", nargs="*", help="module globs, e.g. 'groundlink.cost.*' (default: every module)")
+    parser.add_argument("--area", help=argparse.SUPPRESS)  # one module's run, in a process of its own
+    args = parser.parse_args(argv)
+    counts = {}
+    for variable, default in (("MUTATION_CHILDREN", "2"), ("MUTATION_SAMPLE", "1")):
+        value = os.environ.get(variable, default)
+        if not (value.isascii() and value.isdigit() and int(value) >= 1):
+            parser.error(f"{variable}={value}; allowed: a whole number, 1 or more")
+        counts[variable] = int(value)
     os.chdir(ROOT)
-    children = int(os.environ.get("MUTATION_CHILDREN", "2"))
-    if argv[:1] == ["--area"]:
+    children = counts["MUTATION_CHILDREN"]
+    if args.area:
         from mutmut.utils.file_utils import setup_source_paths
 
         setup_source_paths()
-        return run_area(argv[1], children)
+        return run_area(args.area, children)
     from mutmut.__main__ import copy_also_copy_files, copy_src_dir, create_mutants, set_mutant_under_test
     from mutmut.utils.file_utils import setup_source_paths
 
-    every = int(os.environ.get("MUTATION_SAMPLE", "1"))
-    globs = argv or ["*"]
+    every = counts["MUTATION_SAMPLE"]
+    globs = args.globs or ["*"]
     Path("mutants").mkdir(exist_ok=True)
     from mutmut.utils.file_utils import walk_mutatable_files
 

@@ -104,7 +104,10 @@ def results() -> str:
     return "".join(f"{name}: {status}\n" for name, status in lines.items())
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0]).parse_args(argv)  # --help; no options
     # each module's last run: its chosen mutants have a verdict, the others are "not checked"
     chosen = {n for p in CHOSEN.glob("*.txt") if (RESULTS / p.name).exists() for n in p.read_text().split()}
     files = tally(results(), None, equivalents())
