@@ -121,7 +121,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         # the checks every groundlink command makes of its paths: an empty one, an output that is
         # the spec (the package was written over it), a spec given as a pipe read once
         with prepared(args, (PathArg("spec", SPEC), PathArg("--out", FILE))):
-            refuse_overwriting(Path(args.out), "--out", [("the dependency archive", str(BUNDLES["azure"].path))])
+            # the archives `make function-deps` builds (from PyPI): the package's own input, and the
+            # Lambda layer, which an offline plan would then read as the layer's bytes
+            refuse_overwriting(
+                Path(args.out),
+                "--out",
+                [
+                    ("the dependency archive", str(BUNDLES["azure"].path)),
+                    ("the Lambda layer", str(BUNDLES["aws"].path)),
+                ],
+            )
             return _build(args.spec, args.out)
     except InputError as error:
         print(one_line(str(error)), file=sys.stderr)
@@ -143,8 +152,9 @@ def _build(spec_path: str, out_given: str) -> int:
         print("\n".join(error.lines), file=sys.stderr)
         return 2
     if not (spec.processing.enabled and spec.processing.mode == "function"):
+        field = "processing.enabled" if not spec.processing.enabled else "processing.mode"  # the one to change
         print(
-            f"{spec_path}: processing.mode: the Flex package is for mode function with processing.enabled: true "
+            f"{spec_path}: {field}: the Flex package is for mode function with processing.enabled: true "
             f"(this spec: enabled {str(spec.processing.enabled).lower()}, mode {spec.processing.mode})",
             file=sys.stderr,
         )

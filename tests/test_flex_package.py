@@ -181,6 +181,15 @@ def test_the_command_refuses_in_one_line(tmp_path, monkeypatch, capsys) -> None:
         f"{job}: processing.mode: the Flex package is for mode function with processing.enabled: true "
         "(this spec: enabled true, mode container_job)"
     )
+    # the field named is the one to change: processing off named processing.mode, already function
+    data = spec_data()
+    data["processing"]["enabled"] = False
+    off = write_spec(tmp_path, data, "off.yaml")
+    assert flexpackage.main([str(off)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"{off}: processing.enabled: the Flex package is for mode function with processing.enabled: true "
+        "(this spec: enabled false, mode function)"
+    ]
     broken = write_spec(tmp_path, {**spec_data(), "budget": "lots"}, "broken.yaml")
     assert flexpackage.main([str(broken)]) == 2
     assert len(capsys.readouterr().err.splitlines()) == 1
@@ -223,20 +232,22 @@ def test_a_write_failing_mid_package_is_one_line_and_leaves_no_partial_file(tmp_
     assert not (tmp_path / "new").exists()
 
 
-@pytest.mark.parametrize("what", ["the spec", "the dependency archive", "empty"])
+@pytest.mark.parametrize("what", ["the spec", "the dependency archive", "the Lambda layer", "empty"])
 def test_an_out_that_is_an_input_or_empty_is_refused_before_anything_is_written(
     tmp_path, monkeypatch, capsys, what
 ) -> None:
     """`--out SPEC` wrote the package over the spec (exit 0), as `plan --json SPEC` is refused;
-    the archive of wheels the package is built from, likewise; `--out ''` named the directory."""
+    the archive of wheels the package is built from, likewise, and the Lambda layer, which an
+    offline plan then read as the layer's bytes; `--out ''` named the directory."""
     monkeypatch.chdir(tmp_path)
     _wheels(tmp_path)
     monkeypatch.setattr(flexpackage, "entries", lambda *a: pytest.fail("built although --out is refused"))
     spec = tmp_path / "noaa20.yaml"
     spec.write_bytes((SPECS / "noaa20.yaml").read_bytes())
-    archive = str(flexpackage.BUNDLES["azure"].path)
-    out = {"the spec": str(spec), "the dependency archive": archive, "empty": ""}[what]
-    before = {p: p.read_bytes() for p in (spec, Path(archive))}
+    archive, layer = (str(flexpackage.BUNDLES[cloud].path) for cloud in ("azure", "aws"))
+    Path(layer).write_bytes(b"the layer")
+    out = {"the spec": str(spec), "the dependency archive": archive, "the Lambda layer": layer, "empty": ""}[what]
+    before = {p: p.read_bytes() for p in (spec, Path(archive), Path(layer))}
     assert flexpackage.main([str(spec), "--out", out]) == 2
     (line,) = capsys.readouterr().err.splitlines()
     if what == "empty":
