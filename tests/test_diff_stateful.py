@@ -410,6 +410,53 @@ def test_a_retired_orbital_resource_a_spec_edit_adds_is_said_to_be_impossible_to
     assert code == 0  # nothing held is lost: the pack's retired-azure-orbital refuses it (check, compare)
 
 
+def test_replication_onto_a_store_whose_lifecycle_archives_nothing_says_only_batch_replication(
+    commands_use_shared_plans,
+):
+    from .test_diff import edited
+
+    def cool_only(data) -> None:
+        data["storage"]["tiering"] = [{"after_days": 30, "tier": "cool"}]
+
+    def cool_only_geo(data) -> None:
+        cool_only(data)
+        _to_geo(data)
+
+    diff = one_diff(edited(cool_only), edited(cool_only_geo), "aws")
+    assert len(diff.notes) == 2 and all(
+        note.endswith('(S3 User Guide, "Replicating existing objects with Batch Replication")') for note in diff.notes
+    )
+
+
+def test_geo_taken_off_an_azure_account_notes_the_paired_region_copy_it_drops(capsys, commands_use_shared_plans):
+    """GZRS to ZRS is an update in place that keeps every object, so no data loss; but it dropped
+    the copy in the paired region without a word, where AWS refuses deleting its replica buckets."""
+    from .test_diff import edited
+
+    geo = edited(_to_geo)
+    diff = _the_one_note_is(
+        capsys,
+        (geo, NOAA20, "azure"),
+        "noaa20-storage-account: sku.name Standard_GZRS => Standard_ZRS drops the account's copy in the paired "
+        "region: its objects stay, in the stack's location only, and a regional outage leaves no copy to fail over "
+        "to (the AWS stack's replica buckets, the same copy, are refused as data loss)",
+    )
+    assert [(c.action, c.name) for c in diff.changes] == [("update", "noaa20-storage-account")]
+    # zone to geo adds the copy (Azure copies what the account holds): nothing to say
+    assert one_diff(NOAA20, geo, "azure").notes == ()
+
+
+def _the_one_note_is(capsys, edit: tuple[str, str, str], note: str):
+    """The diff of `edit` (OLD, NEW, cloud) loses no data and says `note` alone, and the command
+    prints it and exits 0."""
+    old, new, cloud = edit
+    diff = one_diff(old, new, cloud)
+    assert not diff.data_loss and diff.notes == (note,)
+    code, out, _ = run_cli(capsys, "diff", old, new, "--cloud", cloud)
+    assert code == 0 and f"    note: {note}" in out.splitlines()
+    return diff
+
+
 def _to_geo(data) -> None:
     data["storage"]["redundancy"] = "geo"
     data["clouds"]["aws"]["replica_region"] = "us-east-2"
@@ -434,6 +481,13 @@ def test_replication_added_to_deployed_buckets_notes_their_objects_stay_in_one_r
             f"those already in noaa20-storage-{store} stay out of noaa20-storage-replica-{store} until an S3 Batch "
             "Replication job copies them"
         ) in note
+        # Batch Replication skips what the lifecycle archived: most of a stack deployed 90 days
+        assert note.endswith(
+            "but for those its lifecycle has moved to S3 Glacier Flexible Retrieval after 90 days and S3 Glacier "
+            "Deep Archive after 180 days, which S3 does not replicate: restore them and copy each over itself into "
+            'another storage class first (a new version, which the rule replicates; S3 User Guide, "What does '
+            'Amazon S3 replicate?")'
+        )
     code, out, _ = run_cli(capsys, "diff", NOAA20, geo, "--cloud", "aws")
     assert code == 0
     assert [line for line in out.splitlines() if line.startswith("    note: ")] == [
@@ -496,15 +550,13 @@ def test_a_partner_satellite_renamed_on_aws_notes_its_contacts_drop_out_of_athen
     assert [s["name"] for s in data["satellites"]] == ["snpp"]
     data["satellites"][0]["name"] = "suomi-npp"
     renamed = str(spec_file(data))
-    diff = one_diff(partner, renamed, "aws")
-    assert not diff.data_loss
-    assert diff.notes == (
+    _the_one_note_is(
+        capsys,
+        (partner, renamed, "aws"),
         "contact_summary, frame_index, raw_contacts: Athena's partition projection no longer lists satellite snpp: "
         "the contacts stored under satellite=snpp/ stay in the buckets but no query reads them; keep the old name "
         'in the spec to query them (Athena User Guide, "Supported types for partition projection": enum)',
     )
-    code, out, _ = run_cli(capsys, "diff", partner, renamed, "--cloud", "aws")
-    assert code == 0 and f"    note: {diff.notes[0]}" in out.splitlines()
     assert one_diff(partner, renamed, "azure").notes == ()
     # a satellite added keeps every name listed: nothing to say
     data["satellites"][0]["name"] = "snpp"

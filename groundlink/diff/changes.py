@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Literal, get_args
@@ -717,6 +717,7 @@ def diff_states(old: State, new: State) -> Diff:
         + _projection_notes(old, new)
         + _port_notes(old, new)
         + _flex_code_notes(old, new)
+        + _geo_copy_notes(old, new)
         + _protected_notes(old, changes)
     )
     replacing = frozenset(c.key for c in changes if c.action == "replace")
@@ -850,6 +851,30 @@ def _flex_code_notes(old: State, new: State) -> tuple[str, ...]:
     return tuple(notes)
 
 
+STORAGE_ACCOUNT = "azure-native:storage:StorageAccount"
+
+
+def _geo_copy_notes(old: State, new: State) -> tuple[str, ...]:
+    """A line when an Azure account stays but its copy in the paired region goes (GZRS or
+    RA-GZRS to ZRS: `storage.redundancy: geo` to `zone`). The update is in place and keeps every
+    object, so it is no data loss; but the disaster-recovery copy AWS keeps in its replica
+    buckets, whose deletion the diff refuses, is dropped here without one."""
+    notes = []
+    for key, account in new.resources.items():
+        before = old.resources.get(key)
+        if account.type != STORAGE_ACCOUNT or before is None or before.type != STORAGE_ACCOUNT:
+            continue
+        was, now = (str((r.inputs.get("sku") or {}).get("name", "")) for r in (before, account))
+        geo = [any(kind in sku.upper() for kind in ("GRS", "GZRS")) for sku in (was, now)]  # RA- ones too
+        if geo == [True, False]:
+            notes.append(
+                f"{account.name}: sku.name {was} => {now} drops the account's copy in the paired region: its "
+                "objects stay, in the stack's location only, and a regional outage leaves no copy to fail over "
+                "to (the AWS stack's replica buckets, the same copy, are refused as data loss)"
+            )
+    return tuple(notes)
+
+
 ENDPOINT_GROUP = "aws-native:groundstation:DataflowEndpointGroup"
 
 
@@ -909,10 +934,44 @@ def _replication_notes(old: State, new: State, changes: list[Change]) -> tuple[s
             continue
         for source in config.dependencies.get("bucket", ()):
             if source in old.resources and source not in gone:
+                archived = _archived_by(old, source)
                 notes.append(
                     f"{config.name}: S3 replicates only objects written after this rule exists; those already in "
                     f"{old.resources[source].name} stay out of {', '.join(new.resources[k].name for k in into)} "
                     'until an S3 Batch Replication job copies them (S3 User Guide, "Replicating existing objects '
                     'with Batch Replication")'
+                    + (
+                        f", but for those its lifecycle has moved to {archived}, which S3 does not replicate: "
+                        "restore them and copy each over itself into another storage class first (a new version, which the rule replicates; "
+                        'S3 User Guide, "What does Amazon S3 replicate?")'
+                        if archived
+                        else ""
+                    )
                 )
     return tuple(notes)
+
+
+# The storage classes S3 does not replicate, by Batch Replication either: "Objects that are stored
+# in S3 Glacier Flexible Retrieval or S3 Glacier Deep Archive storage class" (S3 User Guide, "What
+# does Amazon S3 replicate?", "What isn't replicated?", awsdocs/amazon-s3-userguide).
+UNREPLICATED_CLASSES = {"GLACIER": "S3 Glacier Flexible Retrieval", "DEEP_ARCHIVE": "S3 Glacier Deep Archive"}
+
+
+def _archived_by(state: State, bucket: str) -> str:
+    """Where the deployed lifecycle of `bucket` moves objects that S3 then never replicates
+    ("S3 Glacier Flexible Retrieval after 90 days"), or "": a stack deployed that long keeps most
+    of its raw data there."""
+    moves: dict[str, float] = {}
+    for resource in state.resources.values():
+        if resource.type != lifecycle.S3_LIFECYCLE or bucket not in resource.dependencies.get("bucket", ()):
+            continue
+        for rule in resource.inputs.get("rules") or ():
+            if not isinstance(rule, Mapping) or rule.get("status") != "Enabled":
+                continue
+            for move in rule.get("transitions") or ():
+                cls, days = (move.get("storageClass"), move.get("days")) if isinstance(move, Mapping) else (None, None)
+                if cls in UNREPLICATED_CLASSES and isinstance(days, int | float):
+                    moves[cls] = min(days, moves.get(cls, days))
+    return " and ".join(
+        f"{UNREPLICATED_CLASSES[cls]} after {days:g} days" for cls, days in sorted(moves.items(), key=lambda m: m[1])
+    )
