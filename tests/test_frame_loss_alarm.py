@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from groundlink.components.aws.observability import LOSS_METRIC, loss_filter_pattern
 from groundlink.components.azure.observability import loss_query
+from hypothesis import given
+from hypothesis import strategies as st
 
 from groundlink.processing.config import CaptureFormat
 from groundlink.processing.processor import discover, process_contact
@@ -130,11 +132,32 @@ def test_the_threshold_is_the_spec_s_on_both_clouds():
 
 @pytest.mark.parametrize(
     ("percent", "written"),
-    [(1.0, "1"), (0.25, "0.25"), (99.99, "99.99"), (0, "0"), (0.00001, "0"), (12.3456, "12.346")],
+    [
+        (1.0, "1"),
+        (0.25, "0.25"),
+        (99.99, "99.99"),
+        (0, "0"),
+        (0.00001, "0"),
+        (12.3456, "12.345"),  # rounded to 12.346, a loss of 12.346 was not alarmed
+        (99.9996, "99.999"),  # rounded to 100, which no loss exceeds: an alarm that never fires
+        (1.001, "1.001"),  # 1000.9999... thousandths as a float: taken as written
+        (1e-7, "0"),
+    ],
 )
 def test_a_threshold_is_written_to_the_thousandth_the_record_keeps_without_an_exponent(percent, written):
     assert loss_threshold(percent) == written
     assert loss_filter_pattern(percent) == f"{{ $.{LOSS_FIELD} > {written} }}"
+
+
+@given(
+    percent=st.floats(min_value=0, max_value=100, exclude_max=True, allow_nan=False),
+    thousandths=st.integers(min_value=0, max_value=100_000),
+)
+def test_the_written_threshold_alarms_exactly_the_losses_the_spec_s_does(percent, thousandths):
+    """A loss is a whole number of thousandths (loss_percent): it exceeds the written threshold
+    exactly when it exceeds the spec's."""
+    loss = thousandths / 1000
+    assert (loss > float(loss_threshold(percent))) == (loss > percent)
 
 
 @pytest.mark.parametrize("line_prefix", ["", "2026-12-05T10:00:00Z INFO "])

@@ -759,8 +759,14 @@ def samples_delivered() -> bool:
 
 def loss_threshold(percent: float) -> str:
     """A frame-loss alarm's threshold as the alarm's filter or query writes it, to the thousandth
-    `loss_percent` keeps (no exponent: 0.00001 is 0, any loss)."""
-    return f"{percent:.3f}".rstrip("0").rstrip(".")
+    `loss_percent` keeps (no exponent: 0.00001 is 0, any loss). Rounded down, not to the nearest:
+    a loss is a whole number of thousandths, so "more than 12.3456" is "more than 12.345" exactly,
+    where rounding wrote 12.346 (a loss of 12.346 not alarmed) and turned 99.9996, which the spec
+    takes, into 100, an alarm no loss can raise."""
+    from decimal import ROUND_FLOOR, Decimal
+
+    floor = Decimal(repr(float(percent))).quantize(Decimal("0.001"), rounding=ROUND_FLOOR)
+    return f"{floor:f}".rstrip("0").rstrip(".")
 
 
 def loss_percent(summary: Mapping[str, Any], *, samples: bool = False) -> float:
