@@ -288,3 +288,23 @@ def test_every_runtime_of_a_mission_with_a_digif_downlink_is_told_so_and_no_othe
         assert [s.get(SAMPLES_DELIVERED) for s in _runtime_settings(plan, cloud)] == ["true"]
     for plan in (cached_plan("noaa20.yaml", cloud), variant_plan(cloud, CONTAINER_JOB)):
         assert [SAMPLES_DELIVERED in s for s in _runtime_settings(plan, cloud)] == [False]
+
+
+@pytest.mark.parametrize(
+    ("changes", "source"), [({}, "noaa20-processing-app"), (CONTAINER_JOB, "noaa20-processing-environment")]
+)
+def test_the_processor_s_records_land_in_the_table_the_alert_reads(changes, source):
+    """The query reads FunctionAppLogs or ContainerAppConsoleLogs, resource-specific tables; a
+    diagnostic setting without `Dedicated` writes to AzureDiagnostics (the REST API's default),
+    where the query found nothing and the alert never fired."""
+    plan = variant_plan("azure", changes)
+    settings = plan.of_type("azure-native:monitor:DiagnosticSetting")
+    sent = {s.name: s.inputs.get("logAnalyticsDestinationType") for s in settings}
+    processor = [s.name for s in settings if s.inputs["resourceUri"] == _id_of(plan, source)]
+    assert len(processor) == 1 and sent.pop(processor[0]) == "Dedicated"
+    assert sent and set(sent.values()) == {None}  # the others keep the workspace's layout as it was
+
+
+def _id_of(plan, name: str) -> str:
+    (resource,) = [r for r in plan.resources if r.name == name]
+    return resource.outputs["id"]

@@ -227,6 +227,12 @@ class AzureObservability(MissionComponent):
         # the contact processor's own logs (the function app's, or the container jobs'), kept as
         # long as AWS keeps its processor log group; without them a failed contact left no trace
         targets += [(target, source_id, True) for target, source_id in (processing_ids or {}).items()]
+        # the frame-loss alert reads the processor's records in their resource-specific table
+        # (PROCESSOR_LOG_TABLES); without `Dedicated` a setting writes them to AzureDiagnostics:
+        # "the default destination type, i.e. AzureDiagnostics, or ... <normalized service
+        # identity>_<normalized category name>. Possible values are: Dedicated and null (null is
+        # default.)" (pulumi_azure_native `monitor.DiagnosticSetting`, from the REST API's spec)
+        dedicated = set(processing_ids or {})
         if event_topic_id is not None:  # its DeliveryFailures log says why an event was not delivered
             targets.append(("events", event_topic_id, True))
         for target, resource_id, has_logs in targets:
@@ -238,6 +244,7 @@ class AzureObservability(MissionComponent):
                     workspace_id=self.workspace.id,
                     logs=[{"category_group": "allLogs", "enabled": True}] if has_logs else None,
                     metrics=[{"category": METRIC_CATEGORY.get(target, "AllMetrics"), "enabled": True}],
+                    log_analytics_destination_type="Dedicated" if target in dedicated else None,
                     opts=self.opts(),
                 ),
                 "observability.logging",
