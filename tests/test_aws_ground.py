@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from groundlink.components.aws.ground import ANTENNA_CONFIG_KEYS
 
 from groundlink.limits import CONFIG_NAME_PATTERN
 from groundlink.presets import PRESETS
@@ -522,3 +523,41 @@ def test_each_satellite_streams_through_its_own_endpoint_group():
     (receiver,) = plan.of_type("aws:ec2/networkInterface:NetworkInterface")
     profiles = [p.outputs["arn"] for p in plan.of_type("aws-native:groundstation:MissionProfile")]
     assert plan.outputs["ground_segment_ids"] == [*profiles, receiver.outputs["id"]]
+
+
+def _digif(data) -> None:
+    (link,) = data["satellites"][0]["downlinks"]
+    link["delivery"] = "digif"
+    link.pop("preset")
+
+
+@pytest.mark.parametrize("to_digif", [True, False], ids=["demod-to-digif", "digif-to-demod"])
+def test_a_downlink_switched_between_digif_and_demod_decode_replaces_its_antenna_config(to_digif):
+    """A config's kind is in its ARN and in UpdateConfig's path (botocore groundstation), and the
+    provider replaces on no part of its data: the switch was planned as an update no API call can
+    make. The program's replace_on_changes makes it a replacement, in the plan and in the diff."""
+    from .test_diff import change_of, edited, one_diff
+
+    def off(data) -> None:
+        data["processing"]["enabled"] = False  # DigIF samples hold no frames for the processor
+
+    demod, digif = edited(off), edited(lambda d: (off(d), _digif(d)))
+    old, new = (demod, digif) if to_digif else (digif, demod)
+    diff = one_diff(old, new, "aws")
+    antenna = change_of(diff, "aws-native:groundstation:Config", "noaa20-ground-noaa20-hrd-antenna")
+    assert antenna.action == "replace" and antenna.forced_by == tuple(f"configData.{k}" for k in ANTENNA_CONFIG_KEYS)
+    profile = change_of(diff, "aws-native:groundstation:MissionProfile", "noaa20-ground-noaa20-profile")
+    assert profile.action == "update"
+    # a change within one kind replaces it too (any change of its data), and nothing else does
+    retuned = edited(lambda d: (off(d), d["satellites"][0]["downlinks"][0].update(bandwidth_mhz=25)))
+    assert change_of(one_diff(demod, retuned, "aws"), antenna.type, antenna.name).action == "replace"
+    assert one_diff(demod, demod, "aws").changes == ()
+
+
+def test_the_plan_records_the_antenna_config_s_replace_on_changes():
+    from .conftest import cached_plan
+
+    plan = cached_plan("noaa20.yaml", "aws")
+    antenna = next(r for r in plan.resources if r.name == "noaa20-ground-noaa20-hrd-antenna")
+    assert antenna.replaceOnChanges == [f"configData.{k}" for k in sorted(ANTENNA_CONFIG_KEYS)]
+    assert all(r.replaceOnChanges == [] for r in plan.resources if r is not antenna)

@@ -35,6 +35,7 @@ RESOURCE_KEYS = {
     "id",
     "propertyDependencies",
     "ignoreChanges",
+    "replaceOnChanges",
 }
 
 

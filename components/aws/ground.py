@@ -33,6 +33,9 @@ from .storage import Store
 
 GS = aws_native.groundstation
 GROUND_STATION = "groundstation.amazonaws.com"
+# The antenna config's data, one member of ConfigTypeData per kind: DigIF, demod/decode (camelCase,
+# as the provider and the plan name them)
+ANTENNA_CONFIG_KEYS = ("antennaDownlinkConfig", "antennaDownlinkDemodDecodeConfig")
 # First UDP port of the dataflow endpoints (the port the AWS reference receiver's endpoint
 # listens on: docs/facts.md); downlink i of the mission streams to STREAM_BASE_PORT + i.
 STREAM_BASE_PORT = 55888
@@ -150,7 +153,13 @@ class AwsGroundLink(MissionComponent):
                 name=gs_name(*label, "downlink", down.delivery.replace("_", " ")),
                 config_data=data,
                 tags=tags,
-                opts=self.opts(),
+                # a config's kind is in its ARN (config/<type>/<id>) and in UpdateConfig's path
+                # beside its id (botocore groundstation), so no update turns DigIF into
+                # demod/decode; nor does the provider replace on it (no create-only property in
+                # the registry schema): the edit went out as an update, which cannot be made.
+                # Replaced on any change of its data instead: a config holds no data, and the
+                # mission profile's edges follow the new ARN.
+                opts=self.opts(replace_on_changes=[f"configData.{key}" for key in ANTENNA_CONFIG_KEYS]),
             ),
             *station,
         )

@@ -649,7 +649,12 @@ def diff_states(old: State, new: State) -> Diff:
             opaque: list[PropertyChange] = []
             props = _input_changes(before, after, unknown, opaque)
             forcing = rules.forcing(after.type)
+            known = forcing is not None
             stateful = holds_data(before) or holds_data(after)
+            if after.replace_on and (known or not stateful):
+                # the program's replace_on_changes, beside the provider's (a store of a type
+                # without rules keeps None: any change of it may replace it)
+                forcing = (forcing or frozenset()) | frozenset(after.replace_on)
             forced = tuple(sorted({f for p in props for f in _forced(p, before, after, forcing, stateful)}))
             uncompared[key] = [
                 NotCompared(
@@ -688,7 +693,7 @@ def diff_states(old: State, new: State) -> Diff:
                     stateful,
                     tuple(props),
                     forced,
-                    forcing is not None or before.pending in _FORCING_FLAGS,
+                    known or before.pending in _FORCING_FLAGS,
                     before.pending,
                     sooner,
                 )

@@ -111,6 +111,7 @@ class Resource:
     # replace such a resource until `pulumi state unprotect`
     protect: bool = False
     ignored: tuple[str, ...] = ()  # input paths the program's ignore_changes keeps as deployed
+    replace_on: tuple[str, ...] = ()  # input paths the program's replace_on_changes replaces it on
     parents: tuple[str, ...] = ()  # the types of its ancestors, the outermost first, the root stack left out
     # the parents were cut short: a parent missing from its document (a trimmed export) was
     # named by a URN, which holds only as much of the chain as whoever wrote it put there
@@ -346,7 +347,7 @@ def _resource(
 
 # A plan's lists of text (engine.plan.PlannedResource): a value of another kind there is a
 # damaged or hand-edited file, whose other fields are then no more to be trusted.
-_TEXT_LISTS = ("ignoreChanges", "dependencies", "capability", "initErrors")
+_TEXT_LISTS = ("ignoreChanges", "replaceOnChanges", "dependencies", "capability", "initErrors")
 
 
 def _check_text_lists(raw: Mapping[str, Any], where: str, source: str) -> None:
@@ -641,6 +642,7 @@ def from_plan(plan: Any, kind: str = "spec") -> State:
             region=_region_of(r.type, r.provider, regions, getattr(plan, "region", "") or None),
             outputs=r.outputs,
             ignored=tuple(getattr(r, "ignoreChanges", ())),
+            replace_on=tuple(getattr(r, "replaceOnChanges", ())),
             parents=parents,
             partial=partial,
         )

@@ -50,6 +50,10 @@ class PlannedResource:
     # a replacement deletes the old resource before it creates the new one (ResourceOptions.
     # delete_before_replace): the two cannot stand side by side (False in an earlier plan)
     deleteBeforeReplace: bool = False
+    # inputs whose change replaces the resource whatever its provider says (ResourceOptions.
+    # replace_on_changes): groundlink.diff counts them beside the type's own rules, as `pulumi
+    # preview` does (empty in an earlier plan)
+    replaceOnChanges: list[str] = field(default_factory=list)
 
 
 _RESOURCE_FIELDS = tuple(f.name for f in fields(PlannedResource))

@@ -125,6 +125,7 @@ def _recording_monitor(mocks: Mocks) -> Any:
                     "retainOnDelete": bool(request.retainOnDelete),
                     "deleteBeforeReplace": bool(request.deleteBeforeReplace),
                     "ignoreChanges": sorted(request.ignoreChanges),
+                    "replaceOnChanges": sorted(request.replaceOnChanges),
                     "dependencies": sorted(set(request.dependencies)),
                     "propertyDependencies": {
                         key: sorted(set(deps.urns))
