@@ -451,8 +451,9 @@ def log_retention(days: int) -> int:
 LAMBDA_MEMORY_MB: tuple[int, int] = (128, 10240)
 # Lambda /tmp: the size the processing function is given (components/aws/processing.py), the
 # 10,240 MB maximum of the Lambda quotas page and of botocore 1.44.5's own documentation of
-# EphemeralStorage.Size ("any whole number between 512 and 10,240 MB"; its shape's max says
-# 32768, more than is documented: 10,240 is what is known to deploy). AWS writes MB and says no
+# EphemeralStorage.Size ("any whole number between 512 and 10,240 MB. For functions that use
+# AcceleratorConfig, the maximum is 32,768 MB": its shape's max, which the processing function,
+# without one, does not reach). AWS writes MB and says no
 # more; it is taken as written (10.24 GB), the smaller reading, so a contact the check lets
 # through fits whichever unit AWS means (docs/facts.md §10).
 LAMBDA_EPHEMERAL_STORAGE_MB = 10240
