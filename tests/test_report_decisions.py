@@ -512,7 +512,8 @@ def test_a_source_that_says_secondary_is_not_tagged_twice(reference):
     rows = {r[0].text: r[5].text for r in _rows(reference, "Price sources and dates")}
     assert 'with a 10 MB minimum" (secondary); note: ' in rows["aws.athena_tb_scanned"]  # tagged once, by the report
     assert rows["aws.ground_station_narrowband_minute"].startswith(
-        "AWS Price List offer file (secondary); a measured $110-130 per 10-minute contact (2026-08) is 11-13 minutes "
+        "AWS Price List offer file (secondary), read from a copy the project's records do not name; a measured "
+        "$110-130 per 10-minute contact (2026-08) is 11-13 minutes "
         "at this price, so it gives the order of the price, not the figure; note: the $110-130 per 10-minute contact "
         "is a measurement"
     )
