@@ -203,3 +203,98 @@ def test_a_stray_ipv4_packet_of_a_header_length_under_five_words_is_passed_over_
     (summary,) = (tmp_path / "out" / "contact_summary").rglob(f"{CONTACT_A}.parquet")
     row = pq.read_table(summary).to_pylist()[0]
     assert (row["frames"], row["ok_frames"], row["gaps"]) == (8, 8, 0)
+
+
+def _fmt():
+    from groundlink.processing.config import CaptureFormat
+
+    return CaptureFormat()
+
+
+def test_sync_markers_a_few_bytes_apart_are_taken_a_window_at_a_time_not_a_search_each(monkeypatch):
+    """A marker every 5 bytes is a short (corrupt) frame every 5 bytes: each was a turn of the
+    synchroniser's loop, with its searches and, before it, a check of every predicted marker to
+    the buffer's end: 2 MiB took 30 s and 384 MB, a 64 MiB read of them about 16 minutes, past
+    Lambda's longest timeout. The frames are the same; the searches are one per window."""
+    import numpy as np
+
+    from groundlink.processing import frames as sync
+
+    searches = []
+    find = sync.find_marker
+    monkeypatch.setattr(sync, "find_marker", lambda *a: searches.append(1) or find(*a))
+    data = np.frombuffer((bytes.fromhex("1ACFFC1D") + b"\0") * 100_000, dtype=np.uint8)
+    found, keep = sync.synchronise(data, _fmt(), final=True)
+    starts, lengths = found.arrays()
+    assert keep == len(data) and found.count == len(starts) == 99_796
+    # the last frame, whole and followed by nothing, is taken whole, as before
+    assert (np.diff(starts) == 5).all() and (lengths[:-1] == 5).all() and lengths[-1] == 1024
+    assert len(searches) < 1000  # was about 200,000
+
+
+def test_a_whole_frame_then_a_short_one_over_and_over_costs_its_own_frames_not_the_buffer_s(monkeypatch):
+    """Every search that found a marker checked each predicted marker to the buffer's end: a
+    stream alternating a whole frame and a short one cost its frames times the buffer's CADUs."""
+    import numpy as np
+
+    from groundlink.processing import frames as sync
+
+    checked = []
+    markers_at = sync.markers_at
+    monkeypatch.setattr(sync, "markers_at", lambda d, m, p: checked.append(len(p)) or markers_at(d, m, p))
+    pair = b"".join(f.bytes() for f in frames([0])) + bytes.fromhex("1ACFFC1D") + b"\0" * 16
+    data = np.frombuffer(pair * 2000, dtype=np.uint8)
+    found, _ = sync.synchronise(data, _fmt(), final=True)
+    _, lengths = found.arrays()
+    assert (lengths[::2] == 1024).all() and (lengths[1::2] == 20).all() and found.count == 4000
+    assert sum(checked) < 20 * found.count  # was about 2000 x 2000 / 2
+
+
+def test_a_buffer_of_more_frames_than_a_call_takes_gives_the_same_products_in_batches(tmp_path, monkeypatch, capsys):
+    """At most MAX_FRAMES_PER_CALL frames are held at once (a 64 MiB read of markers 5 bytes apart
+    was 13 million frames, gigabytes of index rows); the rest of the bytes go to the next call."""
+    from groundlink.processing import frames as sync
+
+    stream = (
+        stream_of(frames(range(300))) + (bytes.fromhex("1ACFFC1D") + b"\0") * 500 + stream_of(frames(range(300, 400)))
+    )
+    Capture(packetise(stream, 4096, START)).write(contact_file(raw_dir(tmp_path / "raw"), CONTACT_A, 1))
+    assert _process(tmp_path / "raw", tmp_path / "whole", capsys)[0] == 0
+    monkeypatch.setattr(sync, "MAX_FRAMES_PER_CALL", 7)
+    assert _process(tmp_path / "raw", tmp_path / "batched", capsys)[0] == 0
+    whole = sorted(p.relative_to(tmp_path / "whole") for p in (tmp_path / "whole").rglob("*") if p.is_file())
+    batched = sorted(p.relative_to(tmp_path / "batched") for p in (tmp_path / "batched").rglob("*") if p.is_file())
+    assert whole == batched and whole
+    for name in whole:
+        if name.suffix != ".parquet":  # the index's row groups follow the batches: compared as rows
+            assert (tmp_path / "whole" / name).read_bytes() == (tmp_path / "batched" / name).read_bytes(), name
+    import pyarrow.parquet as pq
+
+    for name in (n for n in whole if n.suffix == ".parquet"):
+        assert pq.read_table(tmp_path / "whole" / name).equals(pq.read_table(tmp_path / "batched" / name)), name
+
+
+@pytest.mark.parametrize("every_frame", [True, False], ids=["every-frame", "one-frame"])
+def test_a_marker_in_a_frame_s_data_starts_no_frame_while_the_grid_goes_on(tmp_path, capsys, every_frame):
+    """A frame whose data holds the marker's bytes at a fixed place (a relayed CADU), then one bit
+    wrong in the next frame's marker: the search from inside the frame took the data's marker for
+    a resync, and every later frame sat on a grid half a frame off, lost without a gap counted,
+    while a stream of made-up frames was written (CCSDS 131.0-B §8: expect a marker at every
+    codeblock). Now the damaged frame alone is lost, counted as missing."""
+    from tests.contactgen import Frame
+
+    cadus = []
+    for f in frames(range(60)):
+        cadu = bytearray(f.bytes())
+        if every_frame or f.count == 9:
+            cadu[500:510] = Frame(f.count + 5000, vc=7).bytes()[:10]
+        cadus.append(cadu)
+    cadus[10][2] ^= 0x10
+    Capture(packetise(b"".join(map(bytes, cadus)), 4096, START)).write(
+        contact_file(raw_dir(tmp_path / "raw"), CONTACT_A, 1)
+    )
+    assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]) == 0
+    out, err = capsys.readouterr()
+    assert "59 frames (59 ok, 0 duplicate, 0 corrupt, 0 idle), 1 gap (1 frame missing)" in out
+    assert "--cadu-length" not in err  # the length is right
+    assert not list((tmp_path / "out").rglob("*vc7*"))  # no channel made of halves of frames

@@ -2,10 +2,10 @@
 
 The synchroniser works like a hardware frame sync: search for the attached sync
 marker, then *predict* that the next one sits exactly one CADU later and verify
-every prediction of the chunk at once (a gather of four bytes per frame). Only
-where a prediction fails does it search again, so clean data costs a few numpy
-operations per chunk whatever its size, and a slip, a truncated frame or junk
-costs one local search.
+the predictions in batches that double while they hold (a gather of four bytes per
+frame). Only where a prediction fails does it search again, so clean data costs a few
+numpy operations per chunk whatever its size, a slip, a truncated frame or junk costs
+one local search, and markers closer than a CADU, run after run, one window's search.
 """
 
 from __future__ import annotations
@@ -31,6 +31,22 @@ FIRST_SEARCH_WINDOW = 4 << 10
 # further on says nothing about the frame's own tail. A fixed reach, not the buffer's end, so
 # the judgement is the same wherever a file or a chunk ends.
 OFF_GRID_REACH = 1 << 20
+# Predictions of a run verified at once, at first: doubled while they hold. Every prediction to
+# the buffer's end, verified wherever a search found a marker, made a stream that alternates a
+# whole frame and a short one (a partner's bytes can) cost the frames times the buffer's CADUs.
+FIRST_PREDICTIONS = 8
+# At most this many frames are taken from a buffer in one call: a stream of sync markers a few
+# bytes apart is a frame every few bytes (short, corrupt), and a 64 MiB buffer of them, about 13
+# million frames, held gigabytes of index rows at once. 256 Ki frames are 256 MiB of whole CADUs
+# of 1024 bytes, more than a read's buffer holds, so a frame stream is never cut by it.
+MAX_FRAMES_PER_CALL = 1 << 18
+# "Frame synchronizers should therefore be set to expect a marker at every Transmitted Codeblock"
+# (CCSDS 131.0-B, §8): a marker found inside a frame, before one CADU, starts no frame while the
+# grid goes on past a damaged marker, at one of the next grid points up to this many CADUs on.
+# Taken as a resync instead, a frame whose data holds the marker's bytes at a fixed place (a
+# relayed CADU) put every later frame on a grid half a frame off: frames lost, uncounted, and
+# a stream of made-up frames written.
+FLYWHEEL_CADUS = 4
 
 
 def find_marker(data: U8, marker: U8, start: int) -> int:
@@ -73,11 +89,22 @@ class Found:
     skipped: int = 0
     # whole frames whose next marker came late, off the frame grid: start -> the bytes between
     off_grid: dict[int, int] = field(default_factory=dict)
+    count: int = 0  # frames found
+    # the buffer was left at MAX_FRAMES_PER_CALL frames: its bytes from the offset returned are
+    # synchronised by another call, before more bytes are added to them
+    more: bool = False
 
     def add_run(self, first: int, count: int, length: int) -> None:
         if count > 0:
             self.starts.append(first + length * np.arange(count, dtype=np.int64))
             self.lengths.append(np.full(count, length, dtype=np.int64))
+            self.count += count
+
+    def add_frames(self, starts: I64, lengths: I64) -> None:
+        if len(starts):
+            self.starts.append(starts)
+            self.lengths.append(lengths)
+            self.count += len(starts)
 
     def arrays(self) -> tuple[I64, I64]:
         if not self.starts:
@@ -90,13 +117,18 @@ def synchronise(data: U8, fmt: CaptureFormat, final: bool) -> tuple[Found, int]:
 
     Unless `final`, a frame is only taken once the marker after it is in the buffer
     (or the frame is complete and something else follows), so a frame cut by the
-    buffer's end is carried over instead of being reported truncated.
+    buffer's end is carried over instead of being reported truncated. At most
+    MAX_FRAMES_PER_CALL frames are taken (`Found.more`: call again on the bytes from
+    the offset returned, with the same `final`).
     """
     marker = np.frombuffer(fmt.sync_marker, dtype=np.uint8)
     m, size, length = len(marker), len(data), fmt.cadu_length
     found = Found()
     at = 0
     while True:
+        if found.count >= MAX_FRAMES_PER_CALL:
+            found.more = True
+            return found, at
         start = find_marker(data, marker, at)
         if start < 0:
             keep = size if final else max(at, size - m + 1)
@@ -104,9 +136,7 @@ def synchronise(data: U8, fmt: CaptureFormat, final: bool) -> tuple[Found, int]:
             return found, keep
         found.skipped += start - at
         room = (size - m - start) // length  # predictions whose marker fits in the buffer
-        predicted = start + length * np.arange(1, room + 1, dtype=np.int64)
-        misses = np.flatnonzero(~markers_at(data, marker, predicted))
-        verified = int(misses[0]) if len(misses) else room
+        verified = _verified(data, marker, start, length, room)
         found.add_run(start, verified, length)
         last = start + verified * length  # a frame not (yet) followed by a marker
         if not final and last + length + m > size:
@@ -119,9 +149,17 @@ def synchronise(data: U8, fmt: CaptureFormat, final: bool) -> tuple[Found, int]:
             at = last + length
             continue
         following = find_marker(data, marker, last + 1)
-        if 0 <= following < last + length:  # the next marker came early: this frame is short
-            found.add_run(last, 1, following - last)
-            at = following
+        if 0 <= following < last + length:  # a marker inside this frame, early
+            grid = _grid_resumes(data, marker, last, length, final)
+            if grid is None:  # whether the grid goes on is in bytes still to come
+                return found, last
+            if grid:  # it does: this frame is whole, the next ones' markers were damaged
+                found.add_run(last, 1, length)
+                found.skipped += grid - (last + length)
+                at = grid
+                continue
+            found.add_run(last, 1, following - last)  # it does not: this frame is short
+            at = _short_run(data, marker, following, length, found, final)
         elif last + length <= size:
             after = last + length
             if not final and following < 0 and after + OFF_GRID_REACH + m > size:
@@ -142,6 +180,75 @@ def synchronise(data: U8, fmt: CaptureFormat, final: bool) -> tuple[Found, int]:
         else:  # the stream ends inside this frame
             found.add_run(last, 1, size - last)
             return found, size
+
+
+def _verified(data: U8, marker: U8, start: int, length: int, room: int) -> int:
+    """How many of the `room` frame starts predicted after `start` hold the marker before the
+    first that does not: checked FIRST_PREDICTIONS at a time, doubled while they hold, so a run
+    costs in proportion to its own length, not to the buffer's."""
+    verified, batch = 0, FIRST_PREDICTIONS
+    while verified < room:
+        n = min(batch, room - verified)
+        predicted = start + length * np.arange(verified + 1, verified + n + 1, dtype=np.int64)
+        misses = np.flatnonzero(~markers_at(data, marker, predicted))
+        if len(misses):
+            return verified + int(misses[0])
+        verified, batch = verified + n, 2 * batch
+    return verified
+
+
+def _grid_resumes(data: U8, marker: U8, last: int, length: int, final: bool) -> int | None:
+    """Where the grid of the frame at `last` goes on past damaged markers: the first grid point
+    2 to FLYWHEEL_CADUS frames on that holds a marker; 0 where none does; None where a grid point
+    before any found lies past the buffer's end, unless `final`."""
+    for k in range(2, FLYWHEEL_CADUS + 1):
+        point = last + k * length
+        if point + len(marker) > len(data):
+            return 0 if final else None
+        if markers_at(data, marker, np.array([point], dtype=np.int64))[0]:
+            return point
+    return 0
+
+
+def _short_run(data: U8, marker: U8, at: int, length: int, found: Found, final: bool) -> int:
+    """Take at once the short frames that follow each other from the marker at `at`, and
+    return where the search goes on. A frame is short where no marker stands a CADU after its
+    own (nor the grid goes on further, `_grid_resumes`) and the next marker comes before that,
+    as the loop in `synchronise` judges it one frame at a time; markers a few bytes apart (a
+    partner's bytes, or noise) made that a loop iteration of several searches per few bytes:
+    minutes for a few megabytes. The markers of a window are found in one pass, the window
+    doubling from FIRST_SEARCH_WINDOW while the run fills it (a lone short frame costs a small
+    one), and the run ends at the first marker that starts no short frame (its frame is judged
+    by the loop)."""
+    m, size = len(marker), len(data)
+    window_bytes = FIRST_SEARCH_WINDOW
+    while found.count < MAX_FRAMES_PER_CALL:
+        stop = min(at + window_bytes, size - m + 1)
+        window = data[at : stop + m - 1]
+        hits = np.flatnonzero(window[: stop - at] == marker[0])
+        for k in range(1, m):
+            hits = hits[window[hits + k] == marker[k]]
+        markers = at + hits.astype(np.int64)
+        if len(markers) < 2:
+            return at
+        starts, spans = markers[:-1], np.diff(markers)
+        short = (spans < length) & (starts + length + m <= size)  # a prediction that fits the buffer
+        short[short] = ~markers_at(data, marker, starts[short] + length)
+        for k in range(2, FLYWHEEL_CADUS + 1):  # and no grid that goes on (`_grid_resumes`)
+            points = starts + k * length
+            fits = points + m <= size
+            if not final:
+                short &= fits  # undecided yet: the loop waits for the bytes
+            judged = short & fits
+            short[judged] = ~markers_at(data, marker, points[judged])
+        run = int(np.argmin(short)) if not short.all() else len(short)
+        run = min(run, MAX_FRAMES_PER_CALL - found.count)
+        found.add_frames(starts[:run], spans[:run])
+        at = int(markers[run])
+        if run < len(short) or stop >= size - m + 1:
+            return at
+        window_bytes = min(2 * window_bytes, SEARCH_WINDOW)
+    return at
 
 
 def derandomize(data: U8, starts: I64, lengths: I64, fmt: CaptureFormat) -> U8:

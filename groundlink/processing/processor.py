@@ -544,16 +544,20 @@ class _ContactRun:
             data = chunk.after(self.carry)
         else:
             data = self.carry
-        found, keep = synchronise(data, self.fmt, final)
-        self.skipped += found.skipped
-        starts, lengths = found.arrays()
-        if len(starts):
-            off_grid = None  # nearly every chunk: no frame followed by bytes off the grid
-            if found.off_grid:
-                off_grid = np.zeros(len(starts), dtype=np.int64)
-                off_grid[np.searchsorted(starts, list(found.off_grid))] = list(found.off_grid.values())
-            self._emit(data, starts, lengths, off_grid)
-        self.carry_at += keep
+        while True:
+            found, keep = synchronise(data, self.fmt, final)
+            self.skipped += found.skipped
+            starts, lengths = found.arrays()
+            if len(starts):
+                off_grid = None  # nearly every chunk: no frame followed by bytes off the grid
+                if found.off_grid:
+                    off_grid = np.zeros(len(starts), dtype=np.int64)
+                    off_grid[np.searchsorted(starts, list(found.off_grid))] = list(found.off_grid.values())
+                self._emit(data, starts, lengths, off_grid)
+            self.carry_at += keep
+            if not found.more:
+                break
+            data = data[keep:]  # a batch of frames at a time: the rest of the same bytes next
         self.carry = data[keep:].copy()
 
     def _look_inside(self, data: Any, starts: I64, lengths: I64, marker: int) -> None:
@@ -1024,7 +1028,10 @@ def _length_warning(contact: Contact, run: _ContactRun) -> str | None:
     or CADUs of 1024 bytes read as 2048 (every other frame inside its neighbour, counted lost)."""
     spacing, times = max(run.spacings.items(), key=lambda item: (item[1], -item[0]), default=(0, 0))
     inside, within = max(run.inside.items(), key=lambda item: (item[1], -item[0]), default=(0, 0))
-    if 2 * within > run.looked_inside and within >= SPACINGS_NEEDED:
+    # CADUs read at a multiple of their length put the next frame's marker at a divisor of the
+    # length read (1024 in 2048); a marker elsewhere in every frame is its data's (a relayed
+    # CADU at byte 500), which told the user to change a --cadu-length that was right
+    if 2 * within > run.looked_inside and within >= SPACINGS_NEEDED and run.fmt.cadu_length % inside == 0:
         spacing, times = inside, within
     elif sum(run.spacings.values()) <= run.on_length or times < SPACINGS_NEEDED:
         return None
