@@ -31,6 +31,8 @@ from typing import Any
 
 import yaml
 
+from .processing.errors import escaped as escaped  # the one escape, packaged with the cloud runtime
+
 MAX_DEPTH = 64  # a spec is at most ~6 levels deep; 64 leaves room and stays far from any recursion limit
 MAX_NODES = 200_000  # nodes after alias expansion: 500 satellites x 16 downlinks fit ~10x over
 MAX_FILE_BYTES = 8 * 2**20  # a spec, a price override file, a pack config: kilobytes in practice
@@ -166,15 +168,6 @@ def one_line(text: str, limit: int = MAX_LINE) -> str:
     start (what it is about) and its end (the reason, after a long path) both stay."""
     clean = escaped(text)
     return clean if len(clean) <= limit else clean[: (limit - 1) // 2] + "…" + clean[len(clean) - limit // 2 :]
-
-
-def escaped(text: str) -> str:
-    """`text` on one line, nothing cut: control characters (a newline in a name OLD's JSON holds)
-    as their escapes. A byte of a file name that is not UTF-8 (a surrogate os.fsdecode made) is
-    left for the terminal to get back as that byte, as `ls` prints it."""
-    if text.isprintable():  # the usual case, without a pass per character
-        return text
-    return "".join(c if c.isprintable() or "\udc80" <= c <= "\udcff" else repr(c)[1:-1] for c in text)
 
 
 class SpecError(Exception):

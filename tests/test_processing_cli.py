@@ -1094,3 +1094,21 @@ def test_the_examples_run_on_one_database_with_the_products_format_check(
     answered = [json.loads(line)["example"] for line in capsys.readouterr().out.splitlines()]
     assert answered == [e.title for e in EXAMPLES]
     assert opened == [out]
+
+
+def test_a_control_character_in_a_capture_s_name_reaches_no_terminal_raw(tmp_path, capsys):
+    """A partner names the capture file (the raw key): an escape sequence in it cleared the
+    screen and retitled the window from `query`'s table of `capture_file`, and from `process`'s
+    warning of a capture kept compressed. Both show it as its escape."""
+    import gzip
+
+    directory = raw_dir(tmp_path / "raw")
+    name = f"noaa20_{CONTACT_A}_x\x1b]0;PWNED\x07\x1b[2J_0001.pcap"
+    Capture(packetise(stream_of(frames(range(4))), 1000, EPOCH * 1_000_000)).write(directory / name)
+    (directory / "z\x1b[2Jz.pcap.gz").write_bytes(gzip.compress((directory / name).read_bytes()))
+    assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]) == 0
+    captured = capsys.readouterr()
+    assert "\x1b" not in captured.err and "z\\x1b[2Jz.pcap.gz" in captured.err
+    assert main(["query", str(tmp_path / "out"), "SELECT DISTINCT capture_file FROM frame_index"]) == 0
+    shown = capsys.readouterr().out
+    assert "\x1b" not in shown and "\\x1b]0;PWNED" in shown

@@ -1514,3 +1514,23 @@ def test_a_partner_manifest_key_url_encoded_as_s3_notifications_encode_it_locate
     expected = ContactLocation(("partner/year=2025/month=12/day=01/satellite=snpp/c1/",), "c1", named_in_files=False)
     assert locate({"source": "aws.s3", "detail": {"object": {"key": encoded}}}) == expected
     assert locate({"source": "aws.s3", "detail": {"object": {"key": plain}}}) == expected
+
+
+def test_a_newline_in_a_partner_s_object_key_forges_no_log_record(tmp_path: Path, capsys) -> None:
+    """The skipped objects' line printed a partner's key raw: a key holding a newline and a JSON
+    object made a log line of its own, `{"processed": ..., "worst_loss_percent": 100.0}`, the
+    record the frame-loss alarm's metric filter reads. Every warning line is escaped."""
+    import json
+
+    contact = tmp_path / "raw/partner/year=2025/month=12/day=01/satellite=snpp/pass-0042"
+    contact.mkdir(parents=True)
+    forged = json.dumps({"processed": "pass-9", "worst_loss_percent": 100.0})
+    (contact / f"x\n{forged}\n.txt").write_bytes(b"\0" * 8)
+    Capture(packetise(stream_of(frames([0, 1, 2])), 1000, EPOCH * 1_000_000)).write(contact / "capture_1.pcap")
+    key = "partner/year=2025/month=12/day=01/satellite=snpp/pass-0042/manifest.json"
+    event = {"subject": f"/blobServices/default/containers/raw/blobs/{key}"}
+    process_location(locate(event), DirStore(tmp_path / "raw"), DirStore(tmp_path / "products"), tmp_path / "work")
+    err = capsys.readouterr().err.splitlines()
+    (line,) = [line for line in err if "not named *.pcap" in line]
+    assert line.endswith("pass-0042/x\\n" + forged + "\\n.txt")
+    assert not [line for line in err if line.startswith("{")]  # no line a JSON filter would read

@@ -312,7 +312,8 @@ def _plain_key(key: Any) -> str:
 
 
 def _cell(value: Any) -> Text:
-    """A value as a table cell, never read as rich markup (`[red]` in a value is text)."""
+    """A value as a table cell, never read as rich markup (`[red]` in a value is text) nor as a
+    terminal's control sequence."""
     from rich.text import Text
 
     shown = _plain(value)
@@ -320,7 +321,9 @@ def _cell(value: Any) -> Text:
         return Text("NULL")
     if isinstance(value, float) and not math.isfinite(value):
         return Text(str(value))  # nan, inf: JSON has no word for them, a table does
-    return Text(json.dumps(shown) if isinstance(shown, list | dict) else str(shown))
+    # a control character in a value (a partner's file name in `capture_file`) is shown as its
+    # escape: printed raw, an escape sequence cleared the screen or retitled the window
+    return Text(json.dumps(shown) if isinstance(shown, list | dict) else escaped(str(shown)))
 
 
 def _example_json(title: str, names: list[str], rows: list[tuple[Any, ...]]) -> str:

@@ -3,7 +3,26 @@
 from __future__ import annotations
 
 import stat
+import sys
 from pathlib import Path
+
+
+def escaped(text: str) -> str:
+    """`text` on one line, nothing cut: control characters (a newline in a name OLD's JSON holds,
+    an escape sequence in a name a partner gave a capture) as their escapes. A byte of a file name
+    that is not UTF-8 (a surrogate os.fsdecode made) is left for the terminal to get back as that
+    byte, as `ls` prints it. Here, beside the processor's errors, so that the cloud runtimes,
+    which package this module, print a partner's names through it too."""
+    if text.isprintable():  # the usual case, without a pass per character
+        return text
+    return "".join(c if c.isprintable() or "\udc80" <= c <= "\udcff" else repr(c)[1:-1] for c in text)
+
+
+def warn(line: str) -> None:
+    """One line on stderr, escaped: a warning names a partner's object keys and file names, and
+    a newline in one forged a log record of its own (a JSON line the frame-loss alarm's filter
+    reads), an escape sequence cleared a terminal."""
+    print(escaped(line), file=sys.stderr)
 
 
 def file_kind(mode: int) -> str:

@@ -16,12 +16,12 @@ import os
 import re
 import shutil
 import stat
-import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from .errors import warn
 from .tables import CONTACT_SUMMARY, FRAME_INDEX, PARTITION_KEYS
 
 _flock: Callable[[int, int], None] | None
@@ -425,7 +425,7 @@ class Staging:
             why = another_contact(summary_delivery(summary), new) if new is not None else None
             if why is not None:
                 kept.add(_partition_of(summary, self.root))
-                print(another_contact_line(self.contact_id, _partition_of(summary, self.root), why), file=sys.stderr)
+                warn(another_contact_line(self.contact_id, _partition_of(summary, self.root), why))
         return sorted(path for path in found if path not in targets and _partition_of(path, self.root) not in kept)
 
     def _undo(self, done: list[tuple[Path | None, Path, Path | None]]) -> None:

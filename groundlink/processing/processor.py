@@ -10,7 +10,6 @@ import lzma
 import os
 import re
 import stat
-import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +25,7 @@ from . import rowwrite
 from .capture import Chunk, FileStats, Fragments, read_capture
 from .classify import CORRUPT, OK, STATUS_NAMES, Judge, decode_headers, final_missing, sequence_keys
 from .config import CAPTURE_SUFFIXES, CaptureFormat, name_problem
-from .errors import CaptureError, ProcessingError, file_kind
+from .errors import CaptureError, ProcessingError, file_kind, warn
 from .frames import I64, derandomize, synchronise
 from .layout import CATALOG_YEARS, SOURCE_METADATA, Partition, Staging, hive_values
 from .records import PCAP_MAGICS
@@ -146,7 +145,7 @@ def discover(
         named = f"; {skipped}" if skipped else ""
         raise ProcessingError([f"{directory}: no capture files (*.pcap, *.pcapng){named}"])
     if skipped:
-        print(f"groundlink: {directory}: {skipped}", file=sys.stderr)
+        warn(f"groundlink: {directory}: {skipped}")
     given = [
         (flag, value) for flag, value in (("--satellite", satellite), ("--contact-id", contact_id)) if value is not None
     ]
@@ -868,7 +867,7 @@ def process_contact(
         ports = _ports_warning(contact, run.fmt, stats)
         for warning in (*captured, found, ports, _spacecraft_warning(contact, run), dated):
             if warning:
-                print(warning, file=sys.stderr)
+                warn(warning)
         return summary
     except BaseException:  # a bad file, or a signal at any point after the staging directory was named
         try:

@@ -28,7 +28,6 @@ import os
 import posixpath
 import re
 import shutil
-import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -37,7 +36,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from groundlink.processing.config import CAPTURE_SUFFIXES, CaptureFormat, name_problem
-from groundlink.processing.errors import CaptureError, ProcessingError
+from groundlink.processing.errors import CaptureError, ProcessingError, warn
 from groundlink.processing.layout import (
     FRAMES_PREFIX,
     STAGING_PREFIX,
@@ -488,7 +487,7 @@ def process_location(
             f"no capture files of contact {location.contact_id} under {', '.join(location.prefixes)}{named}"
         )
     if skipped:
-        print(f"groundlink: contact {location.contact_id}: {skipped}", file=sys.stderr)
+        warn(f"groundlink: contact {location.contact_id}: {skipped}")
     problems = _layout_problems(location, keys)
     if problems:
         raise ContactFailed(_summarised(problems))
@@ -556,7 +555,7 @@ def _deliver(
     except CaptureError as error:
         raise ContactFailed(f"contact {location.contact_id}: {_in_keys(str(error), workdir)}") from None
     for line in uncataloged_warnings(summaries):
-        print(line, file=sys.stderr)
+        warn(line)
     produced = [path.relative_to(out).as_posix() for path in out.rglob("*") if path.is_file()]
     # staging never leaves the machine
     uploads = sorted((k for k in produced if not any(p.startswith(".") for p in k.split("/"))), key=_upload_order)
@@ -643,7 +642,7 @@ def earlier_products(
             earlier = _earlier_delivery(products, summary, scratch)
             why = another_contact(earlier, new) if earlier is not None else None
             if why is not None:
-                print(another_contact_line(contact_id, partition, why), file=sys.stderr)
+                warn(another_contact_line(contact_id, partition, why))
                 continue
         for root in PRODUCT_ROOTS:
             stale.update(
