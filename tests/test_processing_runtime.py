@@ -624,6 +624,18 @@ def _blob(key: str) -> str:
         (_blob("manifest.json"), "manifest 'manifest.json' is not under a contact's prefix"),
         (_blob("partner/bad id/manifest.json"), "manifest 'partner/bad id/manifest.json': its contact prefix"),
         (_blob("partner/pc-2/manifest.json"), "manifest 'partner/pc-2/manifest.json': no satellite=<name>"),
+        # Azure's subscription sends every manifest.json of the container (AWS's rule only
+        # partner/*): one outside the layout was processed and its products uploaded
+        *(
+            (_blob(f"{prefix}/manifest.json"), f"manifest '{prefix}/manifest.json' is not under a contact's prefix")
+            for prefix in (
+                "elsewhere/satellite=snpp/c1",
+                "partner/satellite=snpp/c1",
+                "partner/year=2025/month=12/satellite=snpp/c1",
+                "partner/year=2025/month=12/day=01/extra/satellite=snpp/c1",
+                "elsewhere/partner/year=2025/month=12/day=01/satellite=snpp/c1",
+            )
+        ),
     ],
 )
 def test_a_message_that_is_not_a_contact_event_fails_naming_what_is_wrong(body: str, names: str, tmp_path) -> None:
@@ -1534,3 +1546,27 @@ def test_a_newline_in_a_partner_s_object_key_forges_no_log_record(tmp_path: Path
     (line,) = [line for line in err if "not named *.pcap" in line]
     assert line.endswith("pass-0042/x\\n" + forged + "\\n.txt")
     assert not [line for line in err if line.startswith("{")]  # no line a JSON filter would read
+
+
+def test_a_partition_folder_below_a_partner_s_contact_fails_it_naming_the_key(tmp_path: Path) -> None:
+    """A downlink's folder named `satellite=noaa20` under a contact of snpp moved its products to
+    noaa20, silently, though the manifest's satellite had been checked; `year=` folders likewise
+    fed the days searched. Refused, naming the key; a folder of any other name is a downlink's."""
+    prefix = "partner/year=2025/month=12/day=01/satellite=snpp/pass-1/"
+    event = {"subject": f"/blobServices/default/containers/raw/blobs/{prefix}manifest.json"}
+    for folder, refused in (("satellite=noaa20", True), ("day=02", True), ("hrd", False)):
+        contact = tmp_path / folder / "raw" / prefix / folder
+        contact.mkdir(parents=True)
+        Capture(packetise(stream_of(frames([0, 1, 2])), 1000, EPOCH * 1_000_000)).write(contact / "a.pcap")
+        raw, products = DirStore(tmp_path / folder / "raw"), DirStore(tmp_path / folder / "products")
+        if not refused:
+            (summary,) = process_location(locate(event), raw, products, tmp_path / folder / "work")
+            assert summary["satellite"] == "snpp"
+            continue
+        with pytest.raises(ContactFailed) as failed:
+            process_location(locate(event), raw, products, tmp_path / folder / "work")
+        assert str(failed.value) == (
+            f"raw object {prefix}{folder}/a.pcap: a folder {folder} below its contact's prefix {prefix} (a "
+            "downlink's folder takes any name but a partition's: year=, month=, day=, satellite=)"
+        )
+        assert products.uploaded == []

@@ -199,6 +199,14 @@ def _brief(body: str) -> str:
     return repr(body if len(body) <= 80 else body[:77] + "...")
 
 
+# A partner's contact prefix, whose manifest completes it (the raw store's layout, docs/aws.md and
+# docs/azure.md; `partner/` is the blueprint's PARTNER_PREFIX, which this package does not import)
+PARTNER_CONTACT = re.compile(r"partner/year=[0-9]{4}/month=[0-9]{2}/day=[0-9]{2}/satellite=[^/]+/[^/]+")
+# The partition folders of the raw layout: below a contact's prefix they would name another
+# contact's partition (the processor reads the satellite and the day from a capture's path)
+PARTITION_FOLDER = re.compile(r"(year|month|day|satellite)=.*")
+
+
 def locate(event: Mapping[str, Any], raw_prefix: str = "contacts/") -> ContactLocation:
     """The contact an EventBridge event (AWS) or an Event Grid event (Azure) completes. Raises
     NotAContact for an event that completes none (acknowledged) and BadMessage for one that is
@@ -225,6 +233,10 @@ def locate(event: Mapping[str, Any], raw_prefix: str = "contacts/") -> ContactLo
         raise BadMessage(f"manifest {key!r}: no satellite=<name> in its prefix ({layout})")
     if problem := name_problem(satellite):
         raise BadMessage(f"manifest {key!r}: its satellite {problem}")
+    if not PARTNER_CONTACT.fullmatch(prefix):
+        # AWS's rule matches `partner/*/manifest.json` only; Azure's subscription every
+        # `manifest.json` of the container, and one elsewhere was processed (docs/azure.md)
+        raise BadMessage(f"manifest {key!r} is not under a contact's prefix ({layout})")
     in_data_lake = not isinstance(event.get("detail"), Mapping)  # an Event Grid event, not EventBridge's
     return ContactLocation((prefix + "/",), contact_id, named_in_files=False, lists_unwritten=in_data_lake)
 
@@ -426,12 +438,28 @@ def _layout_problems(location: ContactLocation, keys: list[str]) -> list[str]:
             problems.append(f"raw object {key}: no satellite=<name> partition in its key")
         elif problem := name_problem(satellite):
             problems.append(f"raw object {key}: satellite {problem}")
+        elif folder := _partition_below(location, key):
+            # a downlink's folder named `satellite=noaa20` moved the contact's products to noaa20,
+            # though its manifest's satellite had been checked
+            problems.append(
+                f"raw object {key}: a folder {folder} below its contact's prefix {location.prefixes[0]} (a "
+                "downlink's folder takes any name but a partition's: year=, month=, day=, satellite=)"
+            )
         else:
             satellites.setdefault(satellite, key)
     if len(satellites) > 1:
         found = ", ".join(f"{sat} ({key})" for sat, key in sorted(satellites.items()))
         problems.append(f"contact {location.contact_id} has capture objects under several satellites: {found}")
     return problems
+
+
+def _partition_below(location: ContactLocation, key: str) -> str | None:
+    """The first partition folder of a partner's capture key below its contact's prefix, or None
+    (a Ground Station contact's prefix is the day's, and its keys are the service's)."""
+    if location.named_in_files:
+        return None
+    below = key[len(location.prefixes[0]) :].split("/")[:-1]
+    return next((folder for folder in below if PARTITION_FOLDER.fullmatch(folder)), None)
 
 
 def _in_keys(text: str, workdir: Path) -> str:
