@@ -1570,3 +1570,12 @@ def test_a_partition_folder_below_a_partner_s_contact_fails_it_naming_the_key(tm
             "downlink's folder takes any name but a partition's: year=, month=, day=, satellite=)"
         )
         assert products.uploaded == []
+
+
+def test_the_runtime_s_partner_layout_is_the_blueprint_s_partner_prefix() -> None:
+    """The runtime package does not import the blueprint: its layout is written out again, and
+    held to the prefix the stacks grant the partner and the AWS rule matches."""
+    from groundlink.blueprint import PARTNER_PREFIX
+    from groundlink.runtime.delivery import PARTNER_CONTACT
+
+    assert PARTNER_CONTACT.pattern.startswith(PARTNER_PREFIX + "year=")
