@@ -279,6 +279,9 @@ AOGS_MIN_MTU = 3650
 # a datagram to be up to 65,535 octets" (RFC 791, "Internet Protocol", §3.1). The contact profile
 # has no MTU field; the value goes into a tag, whose value Azure holds to 256 characters.
 AOGS_MAX_MTU = 65535
+# The storage account SKUs that keep a copy in the location's paired region (GRS, GZRS and their
+# read-access forms; pulumi_azure_native storage.SkuName): the part after `Standard_`
+AZURE_GEO_SKUS = frozenset({"GRS", "RAGRS", "GZRS", "RAGZRS"})
 # "Azure reserves the first four addresses and the last address, for a total of five IP addresses
 # within each subnet" (Microsoft Learn, "Azure Virtual Network frequently asked questions", "Are
 # there any restrictions on using IP addresses within these subnets?",

@@ -1890,6 +1890,12 @@ def _nearby_regions(region: str, allowed: frozenset[str], listed: str = "the sch
     return f"allowed: {', '.join(nearby[:8] or fallback)} ... (every {every}: {listed})"
 
 
+def _reserved_everywhere(network: Any) -> list[Any]:
+    """The addresses Azure reserves in whichever subnet of `network` holds them: its first four
+    and its last (subnets are aligned blocks; limits.AZURE_SUBNET_RESERVED_FIRST)."""
+    return [*(network[i] for i in range(limits.AZURE_SUBNET_RESERVED_FIRST)), network.broadcast_address]
+
+
 class OrbitalEndpoint(_Model):
     """Where the retired Azure Orbital Ground Station streamed a contact: VNet injection into a
     delegated subnet, to an endpoint the mission runs (legacy_orbital only). Rules from Microsoft
@@ -1980,10 +1986,9 @@ class OrbitalEndpoint(_Model):
             )
         elif vnet is not None and gateway is not None:
             ip = ipaddress.IPv4Address(self.ip_address)
-            reserved = [*(vnet[i] for i in range(limits.AZURE_SUBNET_RESERVED_FIRST)), vnet.broadcast_address]
             if ip not in vnet or ip in gateway:
                 problems.add("ip_address", f"{ip} must be inside {vnet} and outside the delegated subnet {gateway}")
-            elif ip in reserved:
+            elif gateway.subnet_of(vnet) and ip in _reserved_everywhere(vnet):  # a network of a /24 or more
                 problems.add(
                     "ip_address",
                     f"{ip} is reserved by Azure in whichever subnet of {vnet} holds it (the first four and the "
@@ -1996,7 +2001,11 @@ class OrbitalEndpoint(_Model):
         if self.mtu < limits.AOGS_MIN_MTU:
             problems.add("mtu", f"{self.mtu} is under {limits.AOGS_MIN_MTU} (Azure Orbital endpoint MTU)")
         elif self.mtu > limits.AOGS_MAX_MTU:
-            problems.add("mtu", f"{self.mtu} is over {limits.AOGS_MAX_MTU} (an IPv4 packet's largest size, RFC 791)")
+            problems.add(
+                "mtu",
+                f"{show(self.mtu)} is over {limits.AOGS_MAX_MTU}, an IPv4 packet's largest size (RFC 791); allowed: "
+                f"{limits.AOGS_MIN_MTU}-{limits.AOGS_MAX_MTU}",
+            )
         problems.raise_any()
         return self
 

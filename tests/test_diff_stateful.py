@@ -636,3 +636,26 @@ def test_a_changed_azure_processor_code_is_noted_with_what_to_upload(tmp_path, c
         'and restart the app (README, "Running it for real"), or the app keeps running the code it has',
     )
     assert one_diff(NOAA20, NOAA20, "azure").notes == ()
+
+
+@pytest.mark.parametrize(
+    ("old_sku", "new_sku", "action", "noted"),
+    [
+        ({"name": "Standard_RAGZRS"}, {"name": "Standard_ZRS"}, "update", True),
+        ({"name": "Standard_GRS"}, {"name": "Standard_LRS"}, "update", True),
+        ({"name": "Standard_GZRS"}, {"name": "Standard_ZRS"}, "replace", False),  # a new account: nothing stays
+        ({"name": "Standard_ZRS"}, {"name": "Standard_GZRS"}, "update", False),
+        ("Standard_GZRS", {"name": "Standard_ZRS"}, "update", False),  # a hand-edited state: no crash
+    ],
+)
+def test_the_paired_copy_note_only_for_an_account_kept_that_loses_its_geo_copy(old_sku, new_sku, action, noted):
+    from groundlink.diff.changes import STORAGE_ACCOUNT, Change, _geo_copy_notes
+    from groundlink.diff.state import Resource, State
+
+    def state(sku) -> State:
+        account = Resource("acct", STORAGE_ACCOUNT, "noaa20-storage-account", {"sku": sku}, protected=True)
+        return State("azure", "plan", "x", {"acct": account})
+
+    change = Change(action, "acct", STORAGE_ACCOUNT, "noaa20-storage-account", stateful=True)
+    notes = _geo_copy_notes(state(old_sku), state(new_sku), [change])
+    assert bool(notes) == noted

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from groundlink.components.aws.observability import LOSS_METRIC, loss_filter_pattern
-from groundlink.components.azure.observability import loss_query
+from groundlink.components.azure.observability import PROCESSOR_LOG_TABLES, loss_query
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -308,3 +308,27 @@ def test_the_processor_s_records_land_in_the_table_the_alert_reads(changes, sour
 def _id_of(plan, name: str) -> str:
     (resource,) = [r for r in plan.resources if r.name == name]
     return resource.outputs["id"]
+
+
+def test_a_warning_that_quotes_the_loss_field_in_a_partner_s_key_raises_no_azure_alert():
+    """A partner's key `"worst_loss_percent": 100.txt` (no control character: printed as it is)
+    put the field's text in the skipped-objects warning, and the query's `extract`, which reads it
+    anywhere in a line, found 100. Warning lines are left out by their prefix; the runtime's JSON
+    records, which escape a key's quotes, hold none."""
+    from groundlink.processing.errors import WARNING_PREFIXES
+    from groundlink.runtime.delivery import skipped_objects
+
+    key = 'partner/year=2026/month=12/day=07/satellite=snpp/c1/"worst_loss_percent": 100.txt'
+    warning = f"groundlink: contact c1: {skipped_objects([key])}"
+    record = json.dumps({"processed": "c1", "contacts": ["c1"], "counts": {}, LOSS_FIELD: 25.0})
+    failed = json.dumps({"failed": "m-1", "error": f"raw object {key}: cut short"})
+    for mode in ("function", "container_job"):
+        query = loss_query(mode, 1.0)
+        column = PROCESSOR_LOG_TABLES[mode][1]
+        pattern = re.search(r"extract\(@'(.*)', 1,", query).group(1)
+        assert re.search(pattern, warning) is not None  # what the field's text alone would match
+        left_out = f"| where not({' or '.join(f'{column} contains {json.dumps(p)}' for p in WARNING_PREFIXES)})"
+        assert left_out in query.splitlines()
+        assert any(p in warning for p in WARNING_PREFIXES)
+        assert not any(p in record for p in WARNING_PREFIXES) and re.search(pattern, record) is not None
+        assert re.search(pattern, failed) is None  # JSON escapes the key's quotes

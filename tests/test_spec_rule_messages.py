@@ -82,7 +82,7 @@ ORBITAL = "clouds.azure.orbital"
         (
             "aqua-legacy.yaml",
             {f"{ORBITAL}.mtu": 65536},
-            f"{ORBITAL}.mtu: 65536 is over 65535 (an IPv4 packet's largest size, RFC 791)",
+            f"{ORBITAL}.mtu: 65536 is over 65535, an IPv4 packet's largest size (RFC 791); allowed: 3650-65535",
         ),
         # addresses Azure reserves in any subnet that holds them: contacts never reached the endpoint
         *(
@@ -139,3 +139,16 @@ def test_each_downlink_of_a_legacy_satellite_needs_its_own_port_below_the_top():
         f"spec.yaml: {ORBITAL}.port: 65535 leaves no room for every downlink: port 65536 is over 65535 "
         "(one port per downlink)"
     ]
+
+
+@pytest.mark.parametrize("vnet", ["10.40.0.0/32", "10.40.0.0/31", "10.40.0.0/30"])
+def test_a_network_too_small_for_its_subnet_is_refused_without_a_traceback(vnet):
+    """The reserved-address check indexed the network's first four addresses before the subnet's
+    own check: a /31 or /32 raised IndexError, and validate printed a traceback."""
+    changes = {f"{ORBITAL}.vnet_cidr": vnet, f"{ORBITAL}.ip_address": "10.40.0.1"}
+    with pytest.raises(SpecError) as raised:
+        spec_from_data(with_changes(spec_data("aqua-legacy.yaml"), changes), "spec.yaml")
+    assert (
+        raised.value.lines[0]
+        == f"spec.yaml: {ORBITAL}.gateway_subnet_cidr: 10.40.1.0/24 is not inside vnet_cidr {vnet}"
+    )

@@ -33,9 +33,6 @@ from .storage import Store
 
 GS = aws_native.groundstation
 GROUND_STATION = "groundstation.amazonaws.com"
-# The antenna config's data, one member of ConfigTypeData per kind: DigIF, demod/decode (camelCase,
-# as the provider and the plan name them)
-ANTENNA_CONFIG_KEYS = ("antennaDownlinkConfig", "antennaDownlinkDemodDecodeConfig")
 # First UDP port of the dataflow endpoints (the port the AWS reference receiver's endpoint
 # listens on: docs/facts.md); downlink i of the mission streams to STREAM_BASE_PORT + i.
 STREAM_BASE_PORT = 55888
@@ -157,9 +154,10 @@ class AwsGroundLink(MissionComponent):
                 # beside its id (botocore groundstation), so no update turns DigIF into
                 # demod/decode; nor does the provider replace on it (no create-only property in
                 # the registry schema): the edit went out as an update, which cannot be made.
-                # Replaced on any change of its data instead: a config holds no data, and the
-                # mission profile's edges follow the new ARN.
-                opts=self.opts(replace_on_changes=[f"configData.{key}" for key in ANTENNA_CONFIG_KEYS]),
+                # Replaced when its name changes, which holds the kind (a spectrum or decode
+                # change stays an update in place): a config holds no data, and the mission
+                # profile's edges follow the new ARN.
+                opts=self.opts(replace_on_changes=["name"]),
             ),
             *station,
         )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import json
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -22,6 +23,7 @@ import pulumi_azure_native as azure
 
 from groundlink.blueprint import MissionInputs, ObservabilityInputs
 from groundlink.limits import LOG_NEVER_EXPIRE
+from groundlink.processing.errors import WARNING_PREFIXES
 from groundlink.runtime.delivery import LOSS_FIELD, loss_threshold
 
 from ..base import MissionComponent
@@ -55,9 +57,14 @@ def loss_query(mode: str, percent: float) -> str:
     the runtime's json.dumps writes it), so a prefix a log pipeline adds to the line changes
     nothing."""
     table, column = PROCESSOR_LOG_TABLES[mode]
+    # a warning line names a partner's keys, which may hold `"worst_loss_percent": 100` (quotes
+    # and all: a key without a control character is printed as it is); the runtime's own
+    # records are JSON, where such a key's quotes are escaped, and never hold a warning's prefix
+    # (their contact names are letters, digits, `.`, `_` and `-`)
     return (
         f"{table}\n"
         f'| where {column} has "{LOSS_FIELD}"\n'
+        f"| where not({' or '.join(f'{column} contains {json.dumps(p)}' for p in WARNING_PREFIXES)})\n"
         f"| extend lost = todouble(extract(@'\"{LOSS_FIELD}\": *([0-9.]+)', 1, {column}))\n"
         f"| where lost > {loss_threshold(percent)}"
     )

@@ -722,7 +722,7 @@ def diff_states(old: State, new: State) -> Diff:
         + _projection_notes(old, new)
         + _port_notes(old, new)
         + _flex_code_notes(old, new)
-        + _geo_copy_notes(old, new)
+        + _geo_copy_notes(old, new, changes)
         + _protected_notes(old, changes)
     )
     replacing = frozenset(c.key for c in changes if c.action == "replace")
@@ -859,18 +859,19 @@ def _flex_code_notes(old: State, new: State) -> tuple[str, ...]:
 STORAGE_ACCOUNT = "azure-native:storage:StorageAccount"
 
 
-def _geo_copy_notes(old: State, new: State) -> tuple[str, ...]:
+def _geo_copy_notes(old: State, new: State, changes: list[Change]) -> tuple[str, ...]:
     """A line when an Azure account stays but its copy in the paired region goes (GZRS or
     RA-GZRS to ZRS: `storage.redundancy: geo` to `zone`). The update is in place and keeps every
     object, so it is no data loss; but the disaster-recovery copy AWS keeps in its replica
     buckets, whose deletion the diff refuses, is dropped here without one."""
     notes = []
+    replaced = {c.key for c in changes if c.action == "replace"}  # a new account: nothing of it stays
     for key, account in new.resources.items():
         before = old.resources.get(key)
-        if account.type != STORAGE_ACCOUNT or before is None or before.type != STORAGE_ACCOUNT:
+        if account.type != STORAGE_ACCOUNT or before is None or before.type != STORAGE_ACCOUNT or key in replaced:
             continue
-        was, now = (str((r.inputs.get("sku") or {}).get("name", "")) for r in (before, account))
-        geo = [any(kind in sku.upper() for kind in ("GRS", "GZRS")) for sku in (was, now)]  # RA- ones too
+        was, now = (_sku_name(r) for r in (before, account))
+        geo = [sku.rpartition("_")[2] in limits.AZURE_GEO_SKUS for sku in (was, now)]
         if geo == [True, False]:
             notes.append(
                 f"{account.name}: sku.name {was} => {now} drops the account's copy in the paired region: its "
@@ -878,6 +879,11 @@ def _geo_copy_notes(old: State, new: State) -> tuple[str, ...]:
                 "to (the AWS stack's replica buckets, the same copy, are refused as data loss)"
             )
     return tuple(notes)
+
+
+def _sku_name(account: Resource) -> str:
+    sku = account.inputs.get("sku")
+    return str(sku.get("name", "")) if isinstance(sku, Mapping) else ""
 
 
 ENDPOINT_GROUP = "aws-native:groundstation:DataflowEndpointGroup"

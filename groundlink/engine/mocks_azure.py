@@ -11,7 +11,7 @@ from typing import Any
 
 from pulumi.runtime import MockResourceArgs
 
-from ..limits import AZURE_PAIRED_LOCATION
+from ..limits import AZURE_GEO_SKUS, AZURE_PAIRED_LOCATION
 from .mockids import SUBSCRIPTION_ID, TENANT_ID, _hex, _uuid
 
 # azure-native module -> resource provider namespace (the ones our stacks use; others are derived).
@@ -135,7 +135,7 @@ def _storage_account(args: MockResourceArgs, name: str) -> dict[str, Any]:
     # copy is: the location's pair; a locally or zone-redundant one has no secondary
     sku = str((args.inputs.get("sku") or {}).get("name", "")).rpartition("_")[2]
     secondary = AZURE_PAIRED_LOCATION.get(str(args.inputs.get("location", "")))
-    if sku in {"GRS", "RAGRS", "GZRS", "RAGZRS"} and secondary:
+    if sku in AZURE_GEO_SKUS and secondary:
         computed["secondaryLocation"] = secondary
     return computed
 

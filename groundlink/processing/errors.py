@@ -18,6 +18,11 @@ def escaped(text: str) -> str:
     return "".join(c if c.isprintable() or "\udc80" <= c <= "\udcff" else repr(c)[1:-1] for c in text)
 
 
+# How every warning line of the processor and the runtimes begins (`warn`'s callers): Azure's
+# frame-loss query leaves such lines out, as they may quote a partner's names
+WARNING_PREFIXES = ("groundlink: ", "groundlink job: ")
+
+
 def warn(line: str) -> None:
     """One line on stderr, escaped: a warning names a partner's object keys and file names, and
     a newline in one forged a log record of its own (a JSON line the frame-loss alarm's filter

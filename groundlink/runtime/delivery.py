@@ -787,7 +787,8 @@ def samples_delivered() -> bool:
 def loss_threshold(percent: float) -> str:
     """A frame-loss alarm's threshold as the alarm's filter or query writes it, to the thousandth
     `loss_percent` keeps (no exponent: 0.00001 is 0, any loss). Rounded down, not to the nearest:
-    a loss is a whole number of thousandths, so "more than 12.3456" is "more than 12.345" exactly,
+    a recorded loss is a whole number of thousandths, so "more than 12.3456" is "more than 12.345"
+    exactly for every record,
     where rounding wrote 12.346 (a loss of 12.346 not alarmed) and turned 99.9996, which the spec
     takes, into 100, an alarm no loss can raise."""
     from decimal import ROUND_FLOOR, Decimal

@@ -20,6 +20,8 @@ import json
 import os
 import sys
 
+from groundlink.processing.errors import warn
+
 from .aws_lambda import PRODUCTS_BUCKET, RAW_BUCKET, S3Store
 from .azure_functions import ACCOUNT_URL, PRODUCTS_CONTAINER, QUEUE, RAW_CONTAINER, BlobStore
 from .delivery import CAPTURE_FORMAT, SettingError, capture_format, failure_line, handle, setting
@@ -250,13 +252,13 @@ def main(argv: list[str]) -> int:
         else:
             run_azure()
     except SettingError as err:
-        print(f"groundlink job: {failure_line(err)}", file=sys.stderr)
+        warn(f"groundlink job: {failure_line(err)}")
         return SETTING_PROBLEM
     except MessageFailed as err:
-        print(f"groundlink job: {err}", file=sys.stderr)
+        warn(f"groundlink job: {err}")
         return MESSAGE_FAILED
     except Exception as err:  # a client that cannot be made, a receive that failed: the run failed
-        print(f"groundlink job: {failure_line(err)}", file=sys.stderr)
+        warn(f"groundlink job: {failure_line(err)}")
         return MESSAGE_FAILED
     return 0
 
