@@ -298,3 +298,26 @@ def test_a_marker_in_a_frame_s_data_starts_no_frame_while_the_grid_goes_on(tmp_p
     assert "59 frames (59 ok, 0 duplicate, 0 corrupt, 0 idle), 1 gap (1 frame missing)" in out
     assert "--cadu-length" not in err  # the length is right
     assert not list((tmp_path / "out").rglob("*vc7*"))  # no channel made of halves of frames
+
+
+def test_a_clean_run_of_tiny_cadus_is_cut_at_the_cap_too(monkeypatch):
+    """The cap was checked between runs only: a clean stream of CADUs of a few bytes came back
+    whole from one call, millions of frames, as many index rows at once."""
+    import numpy as np
+
+    from groundlink.processing import frames as sync
+    from groundlink.processing.config import CaptureFormat
+
+    monkeypatch.setattr(sync, "MAX_FRAMES_PER_CALL", 3)
+    fmt = CaptureFormat(cadu_length=12)
+    data = np.frombuffer((bytes.fromhex("1ACFFC1D") + bytes(8)) * 10, dtype=np.uint8)
+    batches, at = [], 0
+    while True:
+        found, keep = sync.synchronise(data[at:], fmt, final=True)
+        starts, _ = found.arrays()
+        assert found.count <= 3
+        batches += (at + starts).tolist()
+        at += keep
+        if not found.more:
+            break
+    assert batches == list(range(0, 120, 12)) and at == len(data)

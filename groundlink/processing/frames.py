@@ -137,6 +137,11 @@ def synchronise(data: U8, fmt: CaptureFormat, final: bool) -> tuple[Found, int]:
         found.skipped += start - at
         room = (size - m - start) // length  # predictions whose marker fits in the buffer
         verified = _verified(data, marker, start, length, room)
+        if found.count + verified >= MAX_FRAMES_PER_CALL:  # CADUs of a few bytes: millions a buffer
+            taken = MAX_FRAMES_PER_CALL - found.count
+            found.add_run(start, taken, length)
+            found.more = True
+            return found, start + taken * length  # a verified marker: the next call starts there
         found.add_run(start, verified, length)
         last = start + verified * length  # a frame not (yet) followed by a marker
         if not final and last + length + m > size:
