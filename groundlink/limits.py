@@ -280,7 +280,8 @@ AOGS_MIN_MTU = 3650
 # has no MTU field; the value goes into a tag, whose value Azure holds to 256 characters.
 AOGS_MAX_MTU = 65535
 # The storage account SKUs that keep a copy in the location's paired region (GRS, GZRS and their
-# read-access forms; pulumi_azure_native storage.SkuName): the part after `Standard_`
+# read-access forms; pulumi_azure_native storage.SkuName): the part after the tier and its `_`
+# (`Standard_GZRS`, `StandardV2_GZRS`)
 AZURE_GEO_SKUS = frozenset({"GRS", "RAGRS", "GZRS", "RAGZRS"})
 # "Azure reserves the first four addresses and the last address, for a total of five IP addresses
 # within each subnet" (Microsoft Learn, "Azure Virtual Network frequently asked questions", "Are

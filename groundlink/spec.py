@@ -1977,6 +1977,7 @@ class OrbitalEndpoint(_Model):
                 f"/{gateway.prefixlen} is smaller than /{limits.AOGS_MIN_SUBNET_PREFIX} "
                 "(Azure Orbital delegated subnet)",
             )
+            gateway = None  # the address is not judged against it (a /31 network held a /32 one)
         elif vnet is not None and gateway is not None and not gateway.subnet_of(vnet):
             problems.add("gateway_subnet_cidr", f"{gateway} is not inside vnet_cidr {vnet}")
         if not re.fullmatch(IPV4_PATTERN, self.ip_address):
@@ -1999,7 +2000,11 @@ class OrbitalEndpoint(_Model):
         if not _range(self.port, (lo, hi)):
             problems.add("port", f"{self.port} is outside {lo}-{hi} (Azure Orbital endpoint ports)")
         if self.mtu < limits.AOGS_MIN_MTU:
-            problems.add("mtu", f"{self.mtu} is under {limits.AOGS_MIN_MTU} (Azure Orbital endpoint MTU)")
+            problems.add(
+                "mtu",
+                f"{show(self.mtu)} is under {limits.AOGS_MIN_MTU} (Azure Orbital endpoint MTU); allowed: "
+                f"{limits.AOGS_MIN_MTU}-{limits.AOGS_MAX_MTU}",
+            )
         elif self.mtu > limits.AOGS_MAX_MTU:
             problems.add(
                 "mtu",

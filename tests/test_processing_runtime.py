@@ -1579,3 +1579,20 @@ def test_the_runtime_s_partner_layout_is_the_blueprint_s_partner_prefix() -> Non
     from groundlink.runtime.delivery import PARTNER_CONTACT
 
     assert PARTNER_CONTACT.pattern.startswith(PARTNER_PREFIX + "year=")
+
+
+def test_the_container_job_prints_a_failure_naming_a_partner_s_key_escaped(monkeypatch, capsys) -> None:
+    """A failure's text names the partner's keys as they are: an escape sequence in one reached
+    the job's log raw (the cloud runtimes' other lines go through `warn` alike)."""
+    from groundlink.runtime import job
+
+    def fails(event: str) -> None:
+        raise job.MessageFailed("the message failed: raw object partner/x\x1b[2Jy.pcap: cut short")
+
+    monkeypatch.setattr(job, "run_aws", fails)
+    assert job.main(["{}"]) == job.MESSAGE_FAILED
+    err = capsys.readouterr().err
+    assert (
+        "\x1b" not in err
+        and err == "groundlink job: the message failed: raw object partner/x\\x1b[2Jy.pcap: cut short\n"
+    )

@@ -75,7 +75,7 @@ ORBITAL = "clouds.azure.orbital"
         (
             "aqua-legacy.yaml",
             {f"{ORBITAL}.mtu": 3649},
-            f"{ORBITAL}.mtu: 3649 is under 3650 (Azure Orbital endpoint MTU)",
+            f"{ORBITAL}.mtu: 3649 is under 3650 (Azure Orbital endpoint MTU); allowed: 3650-65535",
         ),
         # no upper bound: 10**300 went into the contact profile's endpoint-mtu tag, 301 characters
         # where Azure takes 256
@@ -141,14 +141,26 @@ def test_each_downlink_of_a_legacy_satellite_needs_its_own_port_below_the_top():
     ]
 
 
-@pytest.mark.parametrize("vnet", ["10.40.0.0/32", "10.40.0.0/31", "10.40.0.0/30"])
-def test_a_network_too_small_for_its_subnet_is_refused_without_a_traceback(vnet):
-    """The reserved-address check indexed the network's first four addresses before the subnet's
-    own check: a /31 or /32 raised IndexError, and validate printed a traceback."""
-    changes = {f"{ORBITAL}.vnet_cidr": vnet, f"{ORBITAL}.ip_address": "10.40.0.1"}
+@pytest.mark.parametrize(
+    ("vnet", "gateway", "address", "line"),
+    [
+        *(
+            (vnet, "10.40.1.0/24", "10.40.0.1", f"gateway_subnet_cidr: 10.40.1.0/24 is not inside vnet_cidr {vnet}")
+            for vnet in ("10.40.0.0/32", "10.40.0.0/31", "10.40.0.0/30")
+        ),
+        # a delegated subnet refused as too small was still judged the address against
+        ("10.40.0.0/31", "10.40.0.0/32", "10.40.0.1", "gateway_subnet_cidr: /32 is smaller than /24 (Azure Orbital delegated subnet)"),
+        ("10.40.0.0/30", "10.40.0.0/31", "10.40.0.2", "gateway_subnet_cidr: /31 is smaller than /24 (Azure Orbital delegated subnet)"),
+    ],
+)  # fmt: skip
+def test_a_network_too_small_for_its_subnet_is_refused_without_a_traceback(vnet, gateway, address, line):
+    """The reserved-address check indexed the network's first four addresses, and its message the
+    fifth: a /30, /31 or /32 raised IndexError, and validate printed a traceback."""
+    changes = {
+        f"{ORBITAL}.vnet_cidr": vnet,
+        f"{ORBITAL}.gateway_subnet_cidr": gateway,
+        f"{ORBITAL}.ip_address": address,
+    }
     with pytest.raises(SpecError) as raised:
         spec_from_data(with_changes(spec_data("aqua-legacy.yaml"), changes), "spec.yaml")
-    assert (
-        raised.value.lines[0]
-        == f"spec.yaml: {ORBITAL}.gateway_subnet_cidr: 10.40.1.0/24 is not inside vnet_cidr {vnet}"
-    )
+    assert raised.value.lines[0] == f"spec.yaml: {ORBITAL}.{line}"

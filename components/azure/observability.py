@@ -64,7 +64,7 @@ def loss_query(mode: str, percent: float) -> str:
     return (
         f"{table}\n"
         f'| where {column} has "{LOSS_FIELD}"\n'
-        f"| where not({' or '.join(f'{column} contains {json.dumps(p)}' for p in WARNING_PREFIXES)})\n"
+        f"| where not({' or '.join(f'{column} contains {json.dumps(p, ensure_ascii=False)}' for p in WARNING_PREFIXES)})\n"
         f"| extend lost = todouble(extract(@'\"{LOSS_FIELD}\": *([0-9.]+)', 1, {column}))\n"
         f"| where lost > {loss_threshold(percent)}"
     )

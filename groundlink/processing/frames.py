@@ -136,9 +136,10 @@ def synchronise(data: U8, fmt: CaptureFormat, final: bool) -> tuple[Found, int]:
             return found, keep
         found.skipped += start - at
         room = (size - m - start) // length  # predictions whose marker fits in the buffer
-        verified = _verified(data, marker, start, length, room)
-        if found.count + verified >= MAX_FRAMES_PER_CALL:  # CADUs of a few bytes: millions a buffer
-            taken = MAX_FRAMES_PER_CALL - found.count
+        taken = MAX_FRAMES_PER_CALL - found.count
+        # checked no further than the cap: each call would check the rest of the run again
+        verified = _verified(data, marker, start, length, min(room, taken))
+        if verified >= taken:  # CADUs of a few bytes: millions a buffer
             found.add_run(start, taken, length)
             found.more = True
             return found, start + taken * length  # a verified marker: the next call starts there
