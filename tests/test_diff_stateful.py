@@ -659,3 +659,49 @@ def test_the_paired_copy_note_only_for_an_account_kept_that_loses_its_geo_copy(o
     change = Change(action, "acct", STORAGE_ACCOUNT, "noaa20-storage-account", stateful=True)
     notes = _geo_copy_notes(state(old_sku), state(new_sku), [change])
     assert bool(notes) == noted
+
+
+def _job_digest(doc: dict, cloud: str, value: str | None) -> None:
+    """Set (or, with None, drop) the container job's GROUNDLINK_CODE_SHA256 in a plan document."""
+    from groundlink.runtime.azure_functions import CODE_DIGEST
+
+    for r in doc["resources"]:
+        if cloud == "aws" and r["type"] == "aws:batch/jobDefinition:JobDefinition":
+            properties = json.loads(r["inputs"]["containerProperties"])
+            properties["environment"] = [v for v in properties["environment"] if v["name"] != CODE_DIGEST]
+            properties["environment"] += [{"name": CODE_DIGEST, "value": value}] if value else []
+            r["inputs"]["containerProperties"] = json.dumps(properties, sort_keys=True)
+        if cloud == "azure" and r["type"] == "azure-native:app:Job":
+            (container,) = r["inputs"]["template"]["containers"]
+            container["env"] = [v for v in container["env"] if v["name"] != CODE_DIGEST]
+            container["env"] += [{"name": CODE_DIGEST, "value": value}] if value else []
+
+
+@pytest.mark.parametrize("cloud", ["aws", "azure"])
+def test_an_upgrade_that_changes_the_processor_tells_a_container_job_s_operator_to_rebuild_the_image(
+    cloud, tmp_path, commands_use_shared_plans
+):
+    """A container job runs the image the operator built: an upgrade that changed the processor
+    (the escaping of a partner's names, the manifest layout) showed "no changes" on AWS and no note
+    on Azure, and the jobs went on running the old code. The job carries the image's processor
+    digest (`image_digest`), and a change of it is an update with a note."""
+    from groundlink.runtime.azure_functions import CODE_DIGEST
+    from groundlink.runtime.package import image_digest
+
+    from .conftest import spec_file, variant_plan, with_changes
+    from .test_processing_cloud import CONTAINER_JOB
+
+    spec = str(spec_file(with_changes(spec_data(), CONTAINER_JOB)))
+    plan = variant_plan(cloud, CONTAINER_JOB)
+    plan.write(tmp_path / "current.json")
+    doc = json.loads((tmp_path / "current.json").read_text())
+    assert CODE_DIGEST in json.dumps(doc) and image_digest() in json.dumps(doc)
+    assert one_diff(str(tmp_path / "current.json"), spec, cloud).notes == ()
+    for was, how in (("0" * 64, "changes"), (None, "is recorded in the job for the first time")):
+        _job_digest(doc, cloud, was)
+        old = tmp_path / f"old-{how[:2]}.json"
+        old.write_text(json.dumps(doc))
+        diff = one_diff(str(old), spec, cloud)
+        (note,) = diff.notes
+        assert f"the processor's code {how} (the job's setting {CODE_DIGEST}): build the container image" in note
+        assert not diff.data_loss

@@ -33,9 +33,10 @@ from groundlink.limits import (
 from groundlink.processing.layout import FRAMES_PREFIX
 from groundlink.processing.tables import CONTACT_SUMMARY, TABLES
 from groundlink.runtime.aws_lambda import PRODUCTS_BUCKET, RAW_BUCKET
+from groundlink.runtime.azure_functions import CODE_DIGEST
 from groundlink.runtime.delivery import CATALOGED_SATELLITES, mission_settings
 from groundlink.runtime.job import job_command, job_parameter_defaults, pipe_parameters
-from groundlink.runtime.package import AWS_HANDLER, package_files, requirements
+from groundlink.runtime.package import AWS_HANDLER, image_digest, package_files, requirements
 
 from ..base import MissionComponent
 from . import iam
@@ -534,6 +535,9 @@ class AwsProcessing(MissionComponent):
                                 {"name": RAW_BUCKET, "value": v["raw"]},
                                 {"name": PRODUCTS_BUCKET, "value": v["products"]},
                                 *({"name": k, "value": x} for k, x in self._catalog_setting().items()),
+                                # the image is built outside Pulumi: its processor's digest makes an
+                                # upgrade that changes it an update, which the diff notes
+                                {"name": CODE_DIGEST, "value": image_digest()},
                             ],
                             "networkConfiguration": {"assignPublicIp": "ENABLED"},
                             "fargatePlatformConfiguration": {"platformVersion": "LATEST"},

@@ -31,6 +31,7 @@ from groundlink.runtime.azure_functions import (
 )
 from groundlink.runtime.delivery import mission_settings
 from groundlink.runtime.job import NAMESPACE, TIMEOUT
+from groundlink.runtime.package import image_digest
 
 from ..base import MissionComponent
 from .iam import grant, system_principal
@@ -253,7 +254,14 @@ class AzureProcessing(MissionComponent):
             *caps,
         )
         namespace_host = pulumi.Output.concat(self.namespace.name, ".servicebus.windows.net")
-        env = {**self._settings(), NAMESPACE: namespace_host, TIMEOUT: str(self.inputs.timeout_seconds)}
+        env = {
+            **self._settings(),
+            NAMESPACE: namespace_host,
+            TIMEOUT: str(self.inputs.timeout_seconds),
+            # the image is built outside Pulumi: its processor's digest makes an upgrade that
+            # changes it an update, which the diff notes
+            CODE_DIGEST: image_digest(),
+        }
         self.job = self.realize(
             azure.app.Job(
                 self.child_name("job"),

@@ -9,6 +9,7 @@ that input forces a replacement too, the dependent is replaced as well.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Iterator, Mapping
@@ -722,6 +723,7 @@ def diff_states(old: State, new: State) -> Diff:
         + _projection_notes(old, new)
         + _port_notes(old, new)
         + _flex_code_notes(old, new)
+        + _image_code_notes(old, new)
         + _geo_copy_notes(old, new, changes)
         + _protected_notes(old, changes)
     )
@@ -854,6 +856,53 @@ def _flex_code_notes(old: State, new: State) -> tuple[str, ...]:
                 'and restart the app (README, "Running it for real"), or the app keeps running the code it has'
             )
     return tuple(notes)
+
+
+JOB_TYPES = frozenset({"aws:batch/jobDefinition:JobDefinition", "azure-native:app:Job"})
+
+
+def _image_code_notes(old: State, new: State) -> tuple[str, ...]:
+    """A line when a container job's processor changes (its `GROUNDLINK_CODE_SHA256`,
+    groundlink.runtime.package.image_digest): the image is built and pushed outside Pulumi, so
+    an upgrade that changes the processor otherwise left the jobs running the old image's code,
+    with nothing said. First recorded (a job of an earlier version held none): said too."""
+    notes = []
+    for key, job in new.resources.items():
+        before = old.resources.get(key)
+        if job.type not in JOB_TYPES or before is None or before.type != job.type:
+            continue
+        was, now = _job_setting(before, CODE_DIGEST), _job_setting(job, CODE_DIGEST)
+        if now is None or was == now:
+            continue
+        how = "changes" if was is not None else "is recorded in the job for the first time"
+        notes.append(
+            f"{job.name}: the processor's code {how} (the job's setting {CODE_DIGEST}): build the container image "
+            "again from this groundlink version, push it under a new tag and set processing.container_image to it "
+            '(docs/processing.md, "The container image"), or the jobs keep running the code the image holds'
+        )
+    return tuple(notes)
+
+
+def _job_setting(job: Resource, name: str) -> Any:
+    """A container job's environment setting: a Batch job definition's in its containerProperties
+    (a JSON document), a Container Apps job's in its template's containers."""
+    if job.type.startswith("aws:"):
+        try:
+            properties = json.loads(job.inputs.get("containerProperties") or "{}")
+        except (TypeError, ValueError):  # a secret, or text that is no JSON: unread
+            return None
+        variables = properties.get("environment") if isinstance(properties, dict) else None
+    else:
+        template = job.inputs.get("template")
+        containers = template.get("containers") if isinstance(template, dict) else None
+        variables = []
+        for container in containers if isinstance(containers, list) else []:
+            env = container.get("env") if isinstance(container, dict) else None
+            variables += env if isinstance(env, list) else []
+    if not isinstance(variables, list):
+        return None
+    found = [v.get("value") for v in variables if isinstance(v, dict) and v.get("name") == name]
+    return found[0] if found else None
 
 
 STORAGE_ACCOUNT = "azure-native:storage:StorageAccount"

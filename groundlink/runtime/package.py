@@ -8,6 +8,7 @@ the cloud is the code `groundlink process` runs on a laptop.
 
 from __future__ import annotations
 
+import hashlib
 from importlib import metadata
 from pathlib import Path
 
@@ -60,6 +61,18 @@ def package_files() -> dict[str, Path]:
             if path.stem.isidentifier() and path.is_file():
                 files[f"groundlink/{package}/{path.name}"] = path
     return files
+
+
+def image_digest() -> str:
+    """SHA-256 of what a container image of this version runs: the processor's and the runtimes'
+    files, path by path, and the processor's pinned requirements. The image is built and pushed
+    outside Pulumi, so a job's definition holds it (`GROUNDLINK_CODE_SHA256`, as a Flex app's
+    settings hold its package's): a groundlink upgrade that changes the processor is then an
+    update the diff notes, telling the operator to build the image again."""
+    lines = [
+        f"{name}\0{hashlib.sha256(path.read_bytes()).hexdigest()}\n" for name, path in sorted(package_files().items())
+    ]
+    return hashlib.sha256(("".join(lines) + requirements("aws")).encode()).hexdigest()
 
 
 def pinned(names: tuple[str, ...]) -> list[str]:
