@@ -238,8 +238,12 @@ class AzureObservability(MissionComponent):
         # (PROCESSOR_LOG_TABLES); without `Dedicated` a setting writes them to AzureDiagnostics:
         # "the default destination type, i.e. AzureDiagnostics, or ... <normalized service
         # identity>_<normalized category name>. Possible values are: Dedicated and null (null is
-        # default.)" (pulumi_azure_native `monitor.DiagnosticSetting`, from the REST API's spec)
-        dedicated = set(processing_ids or {})
+        # default.)" (pulumi_azure_native `monitor.DiagnosticSetting`, from the REST API's spec).
+        # The container jobs' environment only: App Service writes its own tables whatever the
+        # setting says, and reads it back as null (Azure/azure-rest-api-specs#9281), so on the
+        # function app it would change nothing and differ from the stack after every refresh
+        # (hashicorp/terraform-provider-azurerm#22406)
+        dedicated = {"processing-environment"} & set(processing_ids or {})
         if event_topic_id is not None:  # its DeliveryFailures log says why an event was not delivered
             targets.append(("events", event_topic_id, True))
         for target, resource_id, has_logs in targets:
