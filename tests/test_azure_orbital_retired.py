@@ -45,3 +45,32 @@ def test_every_retired_type_is_an_sdk_resource():
 
     for name in limits.AZURE_ORBITAL_RETIRED_TYPES:
         assert getattr(orbital, name).__module__.startswith("pulumi_azure_native.orbital.")
+
+
+def test_an_update_of_a_retired_resource_is_refused_as_one_the_cloud_cannot_make(tmp_path, capsys):
+    """A legacy stack whose spec value the validator now refuses (an MTU over 65535, an address
+    Azure reserves) was told to change it, and the diff showed the contact profile's update as
+    plain, exit 0, though the retired service takes no change."""
+    import json
+
+    from groundlink import cli
+
+    from .conftest import cached_plan, spec_data, spec_file, with_changes
+
+    plan = cached_plan("aqua-legacy.yaml", "azure")
+    plan.write(tmp_path / "old.json")
+    new = spec_file(with_changes(spec_data("aqua-legacy.yaml"), {}))
+    assert cli.main(["diff", str(tmp_path / "old.json"), str(new), "--cloud", "azure"]) == 0  # unchanged: fine
+    capsys.readouterr()
+    doc = json.loads((tmp_path / "old.json").read_text())
+    for r in doc["resources"]:
+        if r["type"] == "azure-native:orbital:ContactProfile":
+            r["inputs"]["tags"]["endpoint-mtu"] = "70000"
+    (tmp_path / "old.json").write_text(json.dumps(doc))
+    code = cli.main(["diff", str(tmp_path / "old.json"), str(new), "--cloud", "azure"])
+    _, err = capsys.readouterr()
+    assert code == 1
+    assert (
+        "azure: azure-native:orbital:ContactProfile aqua-ground-orbital-aqua-contact-profile would be updated, "
+        "which Azure refuses: Azure Orbital Ground Station was retired on 2024-12-18"
+    ) in err

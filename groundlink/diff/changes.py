@@ -728,8 +728,22 @@ def diff_states(old: State, new: State) -> Diff:
         + _protected_notes(old, changes)
     )
     replacing = frozenset(c.key for c in changes if c.action == "replace")
-    refused = tuple(escaped(line) for line in unappliable(old, new, replacing))
+    refused = tuple(escaped(line) for line in (*unappliable(old, new, replacing), *_retired_updates(new, changes)))
     return Diff(new.cloud, old.source, new.source, tuple(changes), unchanged, notes, not_compared, refused)
+
+
+def _retired_updates(new: State, changes: list[Change]) -> Iterator[str]:
+    """One line for each update of a retired Azure Orbital resource: the service takes no
+    calls, so its settings stay as deployed (a setting the spec now refuses, an MTU or an address
+    Azure reserves, was shown as an update `pulumi up` cannot make). Protection alone is the
+    stack's own state, no call."""
+    for change in changes:
+        if change.action == "update" and change.irreplaceable and any(p.path != PROTECTION for p in change.properties):
+            yield (
+                f"{new.cloud}: {change.type} {change.name} would be updated, which Azure refuses: Azure Orbital "
+                f"Ground Station was retired on {limits.AZURE_ORBITAL_RETIRED_ON} and its resources take no "
+                "change; `pulumi up` stops there (a spec value the validator now refuses can only be planned anew)"
+            )
 
 
 BLOB_CONTAINER = "azure-native:storage:BlobContainer"
