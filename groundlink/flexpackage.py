@@ -15,7 +15,6 @@ same bytes and the same SHA-256.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 import zipfile
@@ -24,7 +23,7 @@ from pathlib import Path
 
 from .functiondeps import ARTIFACTS_DIR, BUNDLES, FLEX_PACKAGE_MAX, BuildError, missing, write_entries
 from .runtime.azure_functions import CODE_DIGEST
-from .runtime.package import AZURE_FUNCTION_APP, package_files, requirements
+from .runtime.package import AZURE_FUNCTION_APP, files_digest, package_files, requirements
 
 DEPLOYMENT_CONTAINER = "processing-deployment"
 PACKAGE_BLOB = "released-package.zip"
@@ -78,11 +77,7 @@ def code_digest(timeout_seconds: int) -> str:
     of the app in `pulumi preview` and `groundlink diff`, as a change of the Lambda's code archive
     is on AWS. The wheels are left out: the build machine's wheels need not exist where the stack
     is planned, and the pinned versions they are built from are in requirements.txt."""
-    lines = (
-        f"{path}\0{hashlib.sha256(content).hexdigest()}\n"
-        for path, (content, _) in sorted(code_entries(timeout_seconds).items())
-    )
-    return hashlib.sha256("".join(lines).encode()).hexdigest()
+    return files_digest({path: content for path, (content, _) in code_entries(timeout_seconds).items()})
 
 
 def entries(timeout_seconds: int, wheels: Path) -> dict[str, tuple[bytes, int]]:

@@ -283,6 +283,13 @@ AOGS_MAX_MTU = 65535
 # read-access forms; pulumi_azure_native storage.SkuName): the part after the tier and its `_`
 # (`Standard_GZRS`, `StandardV2_GZRS`)
 AZURE_GEO_SKUS = frozenset({"GRS", "RAGRS", "GZRS", "RAGZRS"})
+
+
+def geo_redundant(sku_name: str) -> bool:
+    """Whether a storage account SKU (`Standard_RAGZRS`) keeps a copy in the paired region."""
+    return sku_name.rpartition("_")[2] in AZURE_GEO_SKUS
+
+
 # "Azure reserves the first four addresses and the last address, for a total of five IP addresses
 # within each subnet" (Microsoft Learn, "Azure Virtual Network frequently asked questions", "Are
 # there any restrictions on using IP addresses within these subnets?",

@@ -697,7 +697,7 @@ def test_an_upgrade_that_changes_the_processor_tells_a_container_job_s_operator_
     doc = json.loads((tmp_path / "current.json").read_text())
     assert CODE_DIGEST in json.dumps(doc) and image_digest() in json.dumps(doc)
     assert one_diff(str(tmp_path / "current.json"), spec, cloud).notes == ()
-    for was, how in (("0" * 64, "changes"), (None, "is recorded in the job for the first time")):
+    for was, how in (("0" * 64, "changes"), (None, "is recorded for the first time")):
         _job_digest(doc, cloud, was)
         old = tmp_path / f"old-{how[:2]}.json"
         old.write_text(json.dumps(doc))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Literal, get_args
@@ -722,8 +722,7 @@ def diff_states(old: State, new: State) -> Diff:
         _replication_notes(old, new, changes)
         + _projection_notes(old, new)
         + _port_notes(old, new)
-        + _flex_code_notes(old, new)
-        + _image_code_notes(old, new)
+        + _code_notes(old, new)
         + _geo_copy_notes(old, new, changes)
         + _protected_notes(old, changes)
     )
@@ -852,48 +851,23 @@ def _protected_notes(old: State, changes: list[Change]) -> tuple[str, ...]:
 PROTECTED_NAMED = 3  # the protected resources a note names before it counts the rest
 
 
-def _flex_code_notes(old: State, new: State) -> tuple[str, ...]:
-    """A line when the Azure processor's code changes: the diff shows it as an app setting by its
-    place in the list (`appSettings[3].value`), and `pulumi up` changes only the setting; the
-    package itself is uploaded by hand (README, "Running it for real"), or the app keeps running
-    the code it has under a digest that says otherwise."""
+def _code_notes(old: State, new: State) -> tuple[str, ...]:
+    """A line when the processor's code changes where the stack holds only its digest
+    (`GROUNDLINK_CODE_SHA256`): a Flex app's package is uploaded by hand, a container job's image
+    built and pushed, both outside Pulumi, so `pulumi up` changes only the setting and the app or
+    the jobs keep running the code they have under a digest that says otherwise. Said too where
+    the digest is recorded for the first time (a stack of an earlier version held none)."""
     notes = []
-    for key, app in new.resources.items():
+    for key, runner in new.resources.items():
         before = old.resources.get(key)
-        if app.type != FLEX_APP or before is None or before.type != FLEX_APP:
+        held = _CODE_HELD.get(runner.type)
+        if held is None or before is None or before.type != runner.type:
             continue
-        was, now = _app_setting(before, CODE_DIGEST), _app_setting(app, CODE_DIGEST)
-        if was is not None and now is not None and was != now:
-            notes.append(
-                f"{app.name}: the processor's code changes (the app setting {CODE_DIGEST}, shown above by its place "
-                "in siteConfig.appSettings): build its package with make flex-package, upload it after this update "
-                'and restart the app (README, "Running it for real"), or the app keeps running the code it has'
-            )
-    return tuple(notes)
-
-
-JOB_TYPES = frozenset({"aws:batch/jobDefinition:JobDefinition", "azure-native:app:Job"})
-
-
-def _image_code_notes(old: State, new: State) -> tuple[str, ...]:
-    """A line when a container job's processor changes (its `GROUNDLINK_CODE_SHA256`,
-    groundlink.runtime.package.image_digest): the image is built and pushed outside Pulumi, so
-    an upgrade that changes the processor otherwise left the jobs running the old image's code,
-    with nothing said. First recorded (a job of an earlier version held none): said too."""
-    notes = []
-    for key, job in new.resources.items():
-        before = old.resources.get(key)
-        if job.type not in JOB_TYPES or before is None or before.type != job.type:
-            continue
-        was, now = _job_setting(before, CODE_DIGEST), _job_setting(job, CODE_DIGEST)
-        if now is None or was == now:
-            continue
-        how = "changes" if was is not None else "is recorded in the job for the first time"
-        notes.append(
-            f"{job.name}: the processor's code {how} (the job's setting {CODE_DIGEST}): build the container image "
-            "again from this groundlink version, push it under a new tag and set processing.container_image to it "
-            '(docs/processing.md, "The container image"), or the jobs keep running the code the image holds'
-        )
+        read, where, todo = held
+        was, now = read(before, CODE_DIGEST), read(runner, CODE_DIGEST)
+        if now is not None and was != now:
+            how = "changes" if was is not None else "is recorded for the first time"
+            notes.append(f"{runner.name}: the processor's code {how} ({where.format(CODE_DIGEST)}): {todo}")
     return tuple(notes)
 
 
@@ -919,6 +893,25 @@ def _job_setting(job: Resource, name: str) -> Any:
     return found[0] if found else None
 
 
+# Where each runner of the processor holds its code's digest, and what the operator does when it
+# changes: (reader, the setting's place, `{}` its name, the task)
+_REBUILD_IMAGE = (
+    "build the container image again from this groundlink version, push it under a new tag and set "
+    'processing.container_image to it (docs/processing.md, "The container image"), or the jobs keep running the '
+    "code the image holds"
+)
+_CODE_HELD: dict[str, tuple[Callable[[Resource, str], Any], str, str]] = {
+    FLEX_APP: (
+        _app_setting,
+        "the app setting {}, shown above by its place in siteConfig.appSettings",
+        "build its package with make flex-package, upload it after this update and restart the app (README, "
+        '"Running it for real"), or the app keeps running the code it has',
+    ),
+    "aws:batch/jobDefinition:JobDefinition": (_job_setting, "the job's setting {}", _REBUILD_IMAGE),
+    "azure-native:app:Job": (_job_setting, "the job's setting {}", _REBUILD_IMAGE),
+}
+
+
 STORAGE_ACCOUNT = "azure-native:storage:StorageAccount"
 
 
@@ -934,7 +927,7 @@ def _geo_copy_notes(old: State, new: State, changes: list[Change]) -> tuple[str,
         if account.type != STORAGE_ACCOUNT or before is None or before.type != STORAGE_ACCOUNT or key in replaced:
             continue
         was, now = (_sku_name(r) for r in (before, account))
-        geo = [sku.rpartition("_")[2] in limits.AZURE_GEO_SKUS for sku in (was, now)]
+        geo = [limits.geo_redundant(sku) for sku in (was, now)]
         if geo == [True, False]:
             notes.append(
                 f"{account.name}: sku.name {was} => {now} drops the account's copy in the paired region: its "

@@ -11,7 +11,7 @@ from typing import Any
 
 from pulumi.runtime import MockResourceArgs
 
-from ..limits import AZURE_GEO_SKUS, AZURE_PAIRED_LOCATION
+from ..limits import AZURE_PAIRED_LOCATION, geo_redundant
 from .mockids import SUBSCRIPTION_ID, TENANT_ID, _hex, _uuid
 
 # azure-native module -> resource provider namespace (the ones our stacks use; others are derived).
@@ -133,9 +133,9 @@ def _storage_account(args: MockResourceArgs, name: str) -> dict[str, Any]:
     }
     # a geo-redundant account (GRS, GZRS and their read-access forms) reports where its second
     # copy is: the location's pair; a locally or zone-redundant one has no secondary
-    sku = str((args.inputs.get("sku") or {}).get("name", "")).rpartition("_")[2]
+    sku = str((args.inputs.get("sku") or {}).get("name", ""))
     secondary = AZURE_PAIRED_LOCATION.get(str(args.inputs.get("location", "")))
-    if sku in AZURE_GEO_SKUS and secondary:
+    if geo_redundant(sku) and secondary:
         computed["secondaryLocation"] = secondary
     return computed
 

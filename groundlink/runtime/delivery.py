@@ -202,9 +202,6 @@ def _brief(body: str) -> str:
 # A partner's contact prefix, whose manifest completes it (the raw store's layout, docs/aws.md and
 # docs/azure.md; `partner/` is the blueprint's PARTNER_PREFIX, which this package does not import)
 PARTNER_CONTACT = re.compile(r"partner/year=[0-9]{4}/month=[0-9]{2}/day=[0-9]{2}/satellite=[^/]+/[^/]+")
-# The partition folders of the raw layout: below a contact's prefix they would name another
-# contact's partition (the processor reads the satellite and the day from a capture's path)
-PARTITION_FOLDER = re.compile(r"(year|month|day|satellite)=.*")
 
 
 def locate(event: Mapping[str, Any], raw_prefix: str = "contacts/") -> ContactLocation:
@@ -455,11 +452,13 @@ def _layout_problems(location: ContactLocation, keys: list[str]) -> list[str]:
 
 def _partition_below(location: ContactLocation, key: str) -> str | None:
     """The first partition folder of a partner's capture key below its contact's prefix, or None
-    (a Ground Station contact's prefix is the day's, and its keys are the service's)."""
+    (a Ground Station contact's prefix is the day's, and its keys are the service's): there it
+    would name another contact's partition, as the processor reads a capture's path
+    (`hive_values`)."""
     if location.named_in_files:
         return None
     below = key[len(location.prefixes[0]) :].split("/")[:-1]
-    return next((folder for folder in below if PARTITION_FOLDER.fullmatch(folder)), None)
+    return next((folder for folder in below if hive_values(Path(folder))), None)
 
 
 def _in_keys(text: str, workdir: Path) -> str:

@@ -9,6 +9,7 @@ the cloud is the code `groundlink process` runs on a laptop.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
 
@@ -63,16 +64,20 @@ def package_files() -> dict[str, Path]:
     return files
 
 
+def files_digest(files: Mapping[str, bytes]) -> str:
+    """SHA-256 of `files` (path -> content), path by path: `path NUL sha256 LF` in path order."""
+    lines = (f"{path}\0{hashlib.sha256(content).hexdigest()}\n" for path, content in sorted(files.items()))
+    return hashlib.sha256("".join(lines).encode()).hexdigest()
+
+
 def image_digest() -> str:
-    """SHA-256 of what a container image of this version runs: the processor's and the runtimes'
-    files, path by path, and the processor's pinned requirements. The image is built and pushed
-    outside Pulumi, so a job's definition holds it (`GROUNDLINK_CODE_SHA256`, as a Flex app's
-    settings hold its package's): a groundlink upgrade that changes the processor is then an
+    """The digest (`files_digest`) of what a container image of this version runs: the
+    processor's and the runtimes' files and the processor's pinned requirements. The image is built
+    and pushed outside Pulumi, so a job's definition holds it (`GROUNDLINK_CODE_SHA256`, as a Flex
+    app's settings hold its package's): a groundlink upgrade that changes the processor is then an
     update the diff notes, telling the operator to build the image again."""
-    lines = [
-        f"{name}\0{hashlib.sha256(path.read_bytes()).hexdigest()}\n" for name, path in sorted(package_files().items())
-    ]
-    return hashlib.sha256(("".join(lines) + requirements("aws")).encode()).hexdigest()
+    files = {path: src.read_bytes() for path, src in package_files().items()}
+    return files_digest({**files, "requirements.txt": requirements("aws").encode()})
 
 
 def pinned(names: tuple[str, ...]) -> list[str]:
