@@ -380,7 +380,7 @@ def test_an_undo_stopped_part_way_keeps_the_earlier_products_it_had_not_put_back
 
     def refusing(src, dst):
         moves.append(dst)
-        if len(moves) == 4:  # frames set aside and replaced, the earlier index set aside: the new one refused
+        if len(moves) == 4:  # the earlier summary, frames and index set aside: the new frames refused
             raise OSError(28, "No space left on device")
         return replace(src, dst)
 
@@ -393,6 +393,8 @@ def test_an_undo_stopped_part_way_keeps_the_earlier_products_it_had_not_put_back
     monkeypatch.undo()
     [kept] = out.glob(".staging-*")
     set_aside = {p.name: p for p in kept.iterdir() if p.name.startswith("previous-")}
-    assert sorted(set_aside) == ["previous-0", "previous-1"]  # the earlier frames and index, whole
+    assert sorted(set_aside) == ["previous-0", "previous-1", "previous-2"]  # the earlier frames, index, summary
     indexes = [content for name, content in earlier.items() if name.startswith("frame_index/")]
     assert set_aside["previous-1"].read_bytes() in indexes
+    summaries = [content for name, content in earlier.items() if name.startswith("contact_summary/")]
+    assert set_aside["previous-2"].read_bytes() in summaries

@@ -17,7 +17,7 @@ from groundlink.processing.processor import discover, process_contact
 
 from .contactgen import CONTACT_A, EPOCH, Capture, contact_file, frames, packetise, raw_dir, stream_of
 
-MOVES = 6  # frames, index, summary: each earlier one set aside, then the new one moved in
+MOVES = 6  # summary, frames, index set aside; then frames, index, summary moved in
 
 
 def _delivery(root: Path, count: int) -> Path:
@@ -84,7 +84,7 @@ def test_a_move_that_fails_leaves_the_earlier_products_whole(processed, monkeypa
 
 def test_when_putting_back_fails_too_the_earlier_products_stay_on_disk(processed, monkeypatch) -> None:
     out, again, before = processed
-    _failing_replace(monkeypatch, 4)  # the index is set aside, then every move fails
+    _failing_replace(monkeypatch, 3)  # the summary and the frames set aside, then every move fails
     with pytest.raises(OSError):
         _process(again, out)
     (staging,) = [p for p in out.iterdir() if p.name.startswith(".staging")]
@@ -100,7 +100,7 @@ def test_a_staging_directory_kept_by_a_failed_commit_is_named_by_the_next_run(pr
     from groundlink.cli import main
 
     out, again, _ = processed
-    _failing_replace(monkeypatch, 4)  # the index is set aside, then every move fails
+    _failing_replace(monkeypatch, 3)  # the summary and the frames set aside, then every move fails
     with pytest.raises(OSError):
         _process(again, out)
     monkeypatch.undo()
@@ -116,21 +116,23 @@ def test_a_staging_directory_kept_by_a_failed_commit_is_named_by_the_next_run(pr
     ]
 
 
-def _killed_commit(raw: Path, out: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Process `raw` into `out` with the commit stopped after three moves (the frames set aside
-    and replaced, the index set aside) and nothing undone or removed, as SIGKILL leaves it: the
-    staging directory left."""
+def _killed_commit(raw: Path, out: Path, monkeypatch: pytest.MonkeyPatch, after: int = 3) -> Path:
+    """Process `raw` into `out` with the commit stopped after `after` moves (three: the summary,
+    the frames and the index set aside) and nothing undone or removed, as SIGKILL leaves it:
+    the staging directory left."""
     replace = os.replace
     moves: list[object] = []
 
-    def killed_after_three_moves(src: str, dst: str) -> None:
+    def killed_after_some_moves(src: str, dst: str) -> None:
         replace(src, dst)
+        if Path(src).parent == Path(dst).parent:
+            return  # a product finished inside the staging directory (an index rewritten): no commit move
         moves.append(dst)
-        if len(moves) == 3:
+        if len(moves) == after:
             raise KeyboardInterrupt  # where SIGKILL would stop it, before any undo
 
     with monkeypatch.context() as patched:
-        patched.setattr(layout.os, "replace", killed_after_three_moves)
+        patched.setattr(layout.os, "replace", killed_after_some_moves)
         patched.setattr(layout.Staging, "_undo", lambda self, done: None)  # a killed run undoes nothing
         patched.setattr(layout.Staging, "discard", lambda self: None)  # nor removes its directory
         with pytest.raises(KeyboardInterrupt):
@@ -183,9 +185,28 @@ def test_a_killed_commit_s_set_aside_products_are_named_with_where_they_came_fro
     out, again, before = processed
     staging = _killed_commit(again, out, monkeypatch)
     (index,) = [key for key in before if key.startswith("frame_index/")]
+    (summary,) = [key for key in before if key.startswith("contact_summary/")]
     frames = str(Path(next(key for key in before if key.startswith("frames/"))).parent)
-    assert layout.set_aside_from(staging) == {"previous-0": frames, "previous-1": index}
+    assert layout.set_aside_from(staging) == {"previous-0": frames, "previous-1": index, "previous-2": summary}
     assert hashlib.sha256((staging / "previous-1").read_bytes()).hexdigest() == before[index]
+    assert hashlib.sha256((staging / "previous-2").read_bytes()).hexdigest() == before[summary]
+
+
+@pytest.mark.parametrize("after", range(1, MOVES))
+def test_a_commit_killed_between_moves_leaves_no_summary_of_the_contact(processed, monkeypatch, after) -> None:
+    """The summary counts a contact. A commit moved frames, index and summary one product at a
+    time, each set aside just before its successor came in: killed between two moves (SIGKILL, a
+    power cut), it left the earlier summary (8 frames) beside the new index (12 rows), or beside
+    no index at all, and queries counted the contact with figures none of its runs made. Every
+    earlier product is set aside first, the summary first of all, and the new summary comes in
+    last: killed anywhere before that last move, no summary counts the contact, and the earlier
+    one waits in the staging directory the next run names."""
+    out, again, before = processed
+    staging = _killed_commit(again, out, monkeypatch, after=after)
+    assert not [key for key in _products(out) if key.startswith("contact_summary/")]
+    (summary,) = [key for key in before if key.startswith("contact_summary/")]
+    assert layout.set_aside_from(staging)["previous-2"] == summary
+    assert hashlib.sha256((staging / "previous-2").read_bytes()).hexdigest() == before[summary]
 
 
 def test_a_run_ending_beside_another_is_never_named_as_a_leftover(tmp_path, monkeypatch) -> None:
@@ -269,3 +290,19 @@ def test_a_products_directory_that_takes_no_lock_is_still_written(processed, mon
     monkeypatch.setattr(layout, "_flock", nfs_flock)
     assert _process(again, out)["frames"] == 12
     assert _products(out) != before and set(_products(out)) == set(before)
+
+
+def test_a_contact_moving_to_an_earlier_day_sets_that_days_summary_aside_first(tmp_path, monkeypatch) -> None:
+    """A file whose packets date the contact a day earlier moves its products to that day's
+    partition, and the later day's products are set aside: its summary before anything else, so
+    a commit killed after its first move counts the contact on neither day."""
+    out = tmp_path / "products"
+    later = packetise(stream_of(frames(range(8))), 1000, (EPOCH + 86_400) * 1_000_000)
+    Capture(later).write(contact_file(raw_dir(tmp_path / "raw"), CONTACT_A, 2))
+    _process(tmp_path / "raw", out)
+    (summary,) = [key for key in _products(out) if key.startswith("contact_summary/")]
+    earlier = packetise(stream_of(frames(range(8, 12))), 1000, EPOCH * 1_000_000)
+    Capture(earlier).write(contact_file(raw_dir(tmp_path / "raw"), CONTACT_A, 1))
+    staging = _killed_commit(tmp_path / "raw", out, monkeypatch, after=1)
+    assert not [key for key in _products(out) if key.startswith("contact_summary/")]
+    assert summary in layout.set_aside_from(staging).values()

@@ -325,8 +325,8 @@ class Staging:
 
     def commit(self, partition: Partition) -> None:
         """Move the frame streams, then the index, then the summary into place; a contact
-        processed again replaces its earlier products, in this partition or another day's. Each earlier product is set aside in
-        the staging directory before its successor moves in, and if any move fails every move
+        processed again replaces its earlier products, in this partition or another day's. Every earlier product is set
+        aside in the staging directory before any new one moves in, and if any move fails every move
         made is undone: the contact's products are the earlier ones whole or the new ones whole.
         Should the undoing fail too, the staging directory, holding what it could not put back,
         is kept (`discard` leaves it) rather than deleted with the earlier products in it."""
@@ -343,18 +343,29 @@ class Staging:
         asides |= {f"previous-{number}": target for number, (_, target) in enumerate(moves) if target.exists()}
         record = {name: origin.relative_to(self.root).as_posix() for name, origin in asides.items()}
         (self.dir / SET_ASIDE_RECORD).write_text(json.dumps(record, indent=1))
+        # Every earlier product is set aside before any new one moves in, the summaries first,
+        # and the new summary moves in last: the summary is what counts a contact, so a commit
+        # killed between two moves (SIGKILL, a power cut) leaves no summary of the contact, never
+        # an earlier summary beside a new index or an index the summary does not count.
+        set_asides = sorted(
+            [
+                *((self.dir / name, origin) for name, origin in asides.items() if name.startswith("elsewhere-")),
+                *(
+                    (self.dir / f"previous-{n}", target)
+                    for n, (_, target) in enumerate(moves)
+                    if f"previous-{n}" in asides
+                ),
+            ],
+            key=lambda pair: not self._is_summary(pair[1]),
+        )
         try:
-            for number, elsewhere in enumerate(other_days):
-                set_aside = self.dir / f"elsewhere-{number}"
-                done.append((None, elsewhere, set_aside))
-                os.replace(elsewhere, set_aside)
-            for number, (staged, target) in enumerate(moves):
+            for set_aside, earlier in set_asides:
+                done.append((None, earlier, set_aside))
+                os.replace(earlier, set_aside)
+            for staged, target in moves:  # the summary last
                 created.extend(p for p in (target.parent, *target.parent.parents) if not p.exists())
                 target.parent.mkdir(parents=True, exist_ok=True)
-                aside = self.dir / f"previous-{number}" if f"previous-{number}" in asides else None
-                done.append((staged, target, aside))
-                if aside is not None:
-                    os.replace(target, aside)
+                done.append((staged, target, None))
                 os.replace(staged, target)
         except BaseException:
             self._undo(done)
@@ -365,8 +376,11 @@ class Staging:
         self.committed = True
         self.discard()
         for new_product, earlier, _ in done:
-            if new_product is None:  # an earlier product moved out of another day's partition
+            if new_product is None:  # an earlier product moved out (of another day's partition)
                 self._remove_if_emptied(earlier.parent)
+
+    def _is_summary(self, path: Path) -> bool:
+        return path.relative_to(self.root).parts[0] == CONTACT_SUMMARY.prefix[:-1]
 
     def _refuse_foreign(self, target: Path) -> None:
         """A path where a product of the contact goes holds one only if it is of the product's
@@ -416,9 +430,7 @@ class Staging:
         ]
         # another contact under the same id: its day's products are kept
         kept: set[str] = set()
-        earlier = [
-            p for p in found if p not in targets and p.relative_to(self.root).parts[0] == CONTACT_SUMMARY.prefix[:-1]
-        ]
+        earlier = [p for p in found if p not in targets and self._is_summary(p)]
         # an id of its own (no source) is never another's: nothing to read then
         new = Delivery(self.source, summary_delivery(self.summary_file()).span) if earlier and self.source else None
         for summary in sorted(earlier):
