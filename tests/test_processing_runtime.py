@@ -895,6 +895,28 @@ def test_the_container_job_with_a_bad_capture_format_exits_2_naming_it(monkeypat
 
 
 def test_the_container_job_on_azure_abandons_a_failed_message_and_exits_1(monkeypatch, capsys) -> None:
+    from groundlink.runtime import job
+
+    settled = _azure_job(monkeypatch)
+    assert job.main([]) == 1
+    assert settled == [("abandoned", "sb-1")]
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith("groundlink job: message sb-1 failed: not an event object: a JSON list")
+
+
+class _LockLost(Exception):
+    pass
+
+
+class _Unauthorized(Exception):
+    pass
+
+
+def _azure_job(monkeypatch, *, receive=None, abandon=None, client=None):
+    """The container job's Azure side with a fake Service Bus whose one message is not an event
+    (it fails); `receive`, `abandon` or `client` raise what a real SDK would. Returns what was
+    settled."""
     import types
 
     from groundlink.runtime import job
@@ -909,9 +931,13 @@ def test_the_container_job_on_azure_abandons_a_failed_message_and_exits_1(monkey
 
     class Receiver(_Context):
         def receive_messages(self, max_message_count: int):
+            if receive is not None:
+                raise receive
             return [Message()]
 
         def abandon_message(self, message: Message) -> None:
+            if abandon is not None:
+                raise abandon
             settled.append(("abandoned", message.message_id))
 
         def complete_message(self, message: Message) -> None:
@@ -919,7 +945,8 @@ def test_the_container_job_on_azure_abandons_a_failed_message_and_exits_1(monkey
 
     class Client(Receiver):
         def __init__(self, namespace: str, credential: object):
-            pass
+            if client is not None:
+                raise client
 
         def get_queue_receiver(self, queue: str, **options: object):
             return Receiver()
@@ -927,11 +954,41 @@ def test_the_container_job_on_azure_abandons_a_failed_message_and_exits_1(monkey
     servicebus = types.SimpleNamespace(ServiceBusClient=Client, AutoLockRenewer=lambda **_: Receiver())
     _fake_azure(monkeypatch, job, **{"azure.servicebus": servicebus})
     monkeypatch.setenv(job.NAMESPACE, "ns.servicebus.windows.net")
-    assert job.main([]) == 1
-    assert settled == [("abandoned", "sb-1")]
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "Traceback" not in err
-    assert err.startswith("groundlink job: message sb-1 failed: not an event object: a JSON list")
+    return settled
+
+
+def test_a_failed_message_whose_abandoning_fails_too_is_logged_for_what_failed_it(monkeypatch, capsys) -> None:
+    """The abandon sat in the failure's handler: a lock already lapsed made it raise, and that
+    error replaced the contact's, so the one line logged named the lock, never why the contact
+    failed."""
+    from groundlink.runtime import job
+
+    _azure_job(monkeypatch, abandon=_LockLost("The lock on the message has expired."))
+    assert job.main([]) == job.MESSAGE_FAILED
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line == (
+        "groundlink job: message sb-1 failed: not an event object: a JSON list: '[]'; abandoning it failed too "
+        "(_LockLost: The lock on the message has expired.): Service Bus delivers it again when its lock lapses"
+    )
+
+
+@pytest.mark.parametrize("where", ["client", "receive"])
+def test_a_job_that_receives_no_message_exits_3_not_as_a_failed_message(monkeypatch, capsys, where) -> None:
+    """A receive or a client that failed (the roles not yet in effect after a first deploy) took
+    no message: none was abandoned, none will be dead-lettered, it stays on the queue. Exit 1 said
+    the message failed and would be dead-lettered; 3 says nothing was received."""
+    from groundlink.runtime import job
+
+    refused = _Unauthorized("Unauthorized access. 'Listen' claim(s) are required to perform this operation.")
+    settled = _azure_job(monkeypatch, **{where: refused})
+    assert job.main([]) == job.NOTHING_RECEIVED == 3
+    assert settled == []
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line == (
+        "groundlink job: no message received (_Unauthorized: Unauthorized access. 'Listen' claim(s) are required "
+        "to perform this operation.): it stays on the queue, and the contact-events-waiting alert fires if it is "
+        "still there in a day"
+    )
 
 
 def test_the_container_jobs_help_gives_its_exit_codes(capsys) -> None:
@@ -941,6 +998,7 @@ def test_the_container_jobs_help_gives_its_exit_codes(capsys) -> None:
         job.main(["--help"])
     text = " ".join(capsys.readouterr().out.split())
     assert "Exit 0 when" in text and "1 when the message failed" in text and "2 when a setting is missing" in text
+    assert "3 (Azure) when no message could be received" in text
 
 
 def test_the_functions_app_logs_a_failed_message_in_one_line_and_returns_it(monkeypatch, capsys) -> None:

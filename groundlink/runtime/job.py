@@ -9,16 +9,20 @@ dead-lettered).
 
 A failure is one line on stderr and a non-zero exit: 1 when the message failed (Batch retries
 the job, Service Bus redelivers the abandoned message, then each dead-letters it), 2 when a
-setting the job's definition gives it is missing or unusable.
+setting the job's definition gives it is missing or unusable, 3 (Azure) when no message could be
+received (a credential, a client or the receive failed: the message stays on the queue, as with
+2, and is neither retried by this execution nor dead-lettered).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import json
 import os
 import sys
+from typing import Any
 
 from groundlink.processing.errors import warn
 
@@ -33,6 +37,7 @@ TIMEOUT = "GROUNDLINK_TIMEOUT_SECONDS"
 DEFAULT_TIMEOUT = 86_400
 MESSAGE_FAILED = 1
 SETTING_PROBLEM = 2
+NOTHING_RECEIVED = 3
 
 # The fields of a contact's event that the AWS pipe hands a Batch job: job parameter -> where the
 # field is in the event. Each is a JSON path into the queue message's body, which Pipes parses
@@ -129,6 +134,10 @@ class MessageFailed(Exception):
     """The message could not be processed; what went wrong, as one line."""
 
 
+class NothingReceived(Exception):
+    """No message could be received (Azure): what went wrong, as one line."""
+
+
 def _setting(name: str) -> str:
     try:
         return setting(name)
@@ -175,31 +184,59 @@ def run_azure() -> None:
     namespace, queue = _setting(NAMESPACE), _setting(QUEUE)
     timeout = _timeout()
     capture_format()  # checked before a message is received: it is not spent on a bad setting
-    credential = importlib.import_module("azure.identity").DefaultAzureCredential()
-    blobs = importlib.import_module("azure.storage.blob").BlobServiceClient(account, credential)
-    raw = BlobStore(blobs.get_container_client(raw_container))
-    products = BlobStore(blobs.get_container_client(products_container))
-    servicebus = importlib.import_module("azure.servicebus")
-    bus = servicebus.ServiceBusClient(namespace, credential)
-    # A peek-lock lasts at most 5 minutes and a contact may take the job's whole replica timeout:
-    # unrenewed, the lock would lapse, the message reach another execution meanwhile, and this
-    # one's completion fail. The renewer holds the lock for as long as the job may run.
-    renewer = servicebus.AutoLockRenewer(max_lock_renewal_duration=timeout)
-    with (
-        bus,
-        renewer,
-        bus.get_queue_receiver(queue, max_wait_time=30, auto_lock_renewer=renewer) as receiver,
-    ):
-        for message in receiver.receive_messages(max_message_count=1):
-            try:
-                record = handle(str(message), lambda: (raw, products))
-            except Exception as error:
-                receiver.abandon_message(message)  # retried, then dead-lettered at maxDeliveryCount
-                raise MessageFailed(
-                    f"message {getattr(message, 'message_id', '?')} failed: {failure_line(error)}"
-                ) from error
-            print(json.dumps(record))
-            receiver.complete_message(message)
+    try:
+        credential = importlib.import_module("azure.identity").DefaultAzureCredential()
+        blobs = importlib.import_module("azure.storage.blob").BlobServiceClient(account, credential)
+        raw = BlobStore(blobs.get_container_client(raw_container))
+        products = BlobStore(blobs.get_container_client(products_container))
+        servicebus = importlib.import_module("azure.servicebus")
+        bus = servicebus.ServiceBusClient(namespace, credential)
+        # A peek-lock lasts at most 5 minutes and a contact may take the job's whole replica timeout:
+        # unrenewed, the lock would lapse, the message reach another execution meanwhile, and this
+        # one's completion fail. The renewer holds the lock for as long as the job may run.
+        renewer = servicebus.AutoLockRenewer(max_lock_renewal_duration=timeout)
+    except Exception as error:
+        raise NothingReceived(_not_received(error)) from error
+    with contextlib.ExitStack() as clients:
+        try:
+            clients.enter_context(bus)
+            clients.enter_context(renewer)
+            receiver = clients.enter_context(bus.get_queue_receiver(queue, max_wait_time=30, auto_lock_renewer=renewer))
+            received = receiver.receive_messages(max_message_count=1)
+        except Exception as error:
+            # roles not yet in effect after a first deploy, a namespace that admits no one: the
+            # message was never taken, so it was neither abandoned nor counts a delivery
+            raise NothingReceived(_not_received(error)) from error
+        for message in received:
+            _settle(receiver, message, raw, products)
+
+
+def _not_received(error: BaseException) -> str:
+    return (
+        f"no message received ({failure_line(error)}): it stays on the queue, and the "
+        "contact-events-waiting alert fires if it is still there in a day"
+    )
+
+
+def _settle(receiver: Any, message: Any, raw: BlobStore, products: BlobStore) -> None:
+    """The contact processed and its message completed, or the message abandoned (retried, then
+    dead-lettered at maxDeliveryCount) and MessageFailed raised naming why it failed, whatever
+    becomes of the abandoning: a lock already lapsed fails it, and the contact's own failure,
+    not the lock's, is what the line must say."""
+    try:
+        record = handle(str(message), lambda: (raw, products))
+    except Exception as error:
+        line = f"message {getattr(message, 'message_id', '?')} failed: {failure_line(error)}"
+        try:
+            receiver.abandon_message(message)
+        except Exception as abandoning:
+            line += (
+                f"; abandoning it failed too ({failure_line(abandoning)}): Service Bus delivers it again when its "
+                "lock lapses"
+            )
+        raise MessageFailed(line) from error
+    print(json.dumps(record))
+    receiver.complete_message(message)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -215,7 +252,9 @@ def _parser() -> argparse.ArgumentParser:
             f"Exit 0 when the contact was processed or the message names none (acknowledged); "
             f"{MESSAGE_FAILED} when the message failed (not an event, missing captures, a contact that "
             f"cannot be processed, a store error), so that it is retried, then dead-lettered; "
-            f"{SETTING_PROBLEM} when a setting is missing or invalid. A failure is one line on stderr."
+            f"{SETTING_PROBLEM} when a setting is missing or invalid; {NOTHING_RECEIVED} (Azure) when no message "
+            f"could be received (a credential, a client or the receive failed: the message stays on the queue). "
+            f"A failure is one line on stderr."
         ),
     )
     parser.add_argument("event", nargs="?", metavar="EVENT_JSON", help="the contact message (AWS only)")
@@ -257,6 +296,9 @@ def main(argv: list[str]) -> int:
     except MessageFailed as err:
         warn(f"groundlink job: {err}")
         return MESSAGE_FAILED
+    except NothingReceived as err:
+        warn(f"groundlink job: {err}")
+        return NOTHING_RECEIVED
     except Exception as err:  # a client that cannot be made, a receive that failed: the run failed
         warn(f"groundlink job: {failure_line(err)}")
         return MESSAGE_FAILED
