@@ -16,6 +16,7 @@ import pytest
 from groundlink import cli
 from groundlink.clouds import CLOUDS
 from groundlink.diff import rules
+from groundlink.diff.changes import COMPUTED
 from groundlink.diff.run import diff_against
 
 from .conftest import ROOT, SPECS, cached_plan, spec_data
@@ -815,3 +816,31 @@ def test_the_refusal_names_processing_s_switch_before_the_tunables_edited_beside
     assert "…" not in changed and len(changed) <= 320
     named, _, more = changed.rpartition(" and ")
     assert more.endswith(" more") and int(more.split()[0]) + named.count(" => ") == 10
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        {"container_image": "ghcr.io/example/groundlink:1.1"},  # an upgrade's rebuilt image
+        {"timeout_seconds": 7200},
+    ],
+)
+def test_a_job_definition_updated_is_a_new_revision_whose_arn_the_pipe_takes_anew(edit):
+    """Updating a Batch job definition registers a new revision under a new ARN (pulumi-aws
+    batch.JobDefinition: "When updating a job definition a new revision is created"), which the
+    pipe's target parameters and its role's policy read: the diff showed the job definition alone
+    updated, the pipe unchanged, where a preview shows the pipe taking the new revision."""
+
+    def to_jobs(data) -> None:
+        data["processing"].update(mode="container_job", container_image="ghcr.io/example/groundlink:1.0")
+
+    def edited_jobs(data) -> None:
+        to_jobs(data)
+        data["processing"].update(edit)
+
+    diff = one_diff(edited(to_jobs), edited(edited_jobs), "aws")
+    assert change_of(diff, "aws:batch/jobDefinition:JobDefinition", "noaa20-processing-job").action == "update"
+    pipe = change_of(diff, "aws:pipes/pipe:Pipe", "noaa20-processing-pipe")
+    assert pipe.action == "update"
+    assert [(p.path, p.new) for p in pipe.properties] == [("targetParameters", COMPUTED)]
+    assert not diff.data_loss

@@ -28,7 +28,12 @@ from .state import SECRET, Opaque, Resource, State, align
 
 Action = Literal["create", "update", "replace", "delete"]
 ACTIONS: tuple[Action, ...] = get_args(Action)
-COMPUTED = "(computed)"  # an input whose value is only known once a replaced resource exists
+COMPUTED = "(computed)"  # an input whose value is only known once a replaced (or renewed) resource exists
+# Types whose every update makes a new object under a new ARN, as a replacement does: a Batch
+# job definition registers a new revision, whose ARN ends in its number (pulumi-aws
+# batch.JobDefinition: "When updating a job definition a new revision is created"; the previous
+# one deregistered by default), so what reads its ARN (the pipe's target parameters) changes too.
+RENEWED_BY_UPDATE: frozenset[str] = frozenset({"aws:batch/jobDefinition:JobDefinition"})
 PROVIDER_REGION = "(provider region)"  # the region the resource's provider deploys into
 PROTECTION = "(protect)"  # protect or retainOnDelete, which `pulumi destroy` and a delete honour
 # What a checkpoint says the next update does to a resource whatever its inputs (state.PENDING),
@@ -698,7 +703,7 @@ def diff_states(old: State, new: State) -> Diff:
                     before.pending,
                     sooner,
                 )
-        now = {k for k, c in decided.items() if c.action == "replace"}
+        now = {k for k, c in decided.items() if c.action == "replace" or c.type in RENEWED_BY_UPDATE}
         if now == replaced:
             break
         replaced = now
