@@ -57,7 +57,7 @@ def _private_object_access(arn: str, vpce: str, mission_tag: str) -> dict[str, A
     """Object reads and writes must come through the mission's VPC endpoint, except
     requests AWS services make on a caller's behalf (Athena), service principals
     (log delivery) and the mission's roles that write from AWS's network rather than the
-    VPC (Ground Station, partner, Firehose, container jobs). Those roles are told apart by
+    VPC (Ground Station, partner, Firehose, container jobs, S3 Replication). Those roles are told apart by
     their `outside-vpc-writer` tag (iam.outside_vpc_tags), valued with the mission's name
     and matched exactly: a role-name prefix would also let in the roles of a mission whose
     name starts with this one's (`noaa20-*` matches `noaa20-b-...`), and IAM paths cannot
