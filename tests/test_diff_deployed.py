@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -191,3 +193,64 @@ def test_a_real_change_survives_the_deployed_values(edit, changed, tmp_path: Pat
     (diff,) = diff_against(str(checkpoint), spec_file(new), ["aws"])
 
     assert changed in {c.name for c in diff.changes}
+
+
+def _refreshed(doc: dict, text: Callable[[Any], str]) -> int:
+    """`doc` as `pulumi refresh` leaves it: every input that is JSON text written again by the
+    provider's normaliser (`text`); how many were."""
+    count = 0
+    for resource in doc["deployment"]["resources"]:
+        for key, value in resource.get("inputs", {}).items():
+            if isinstance(value, str) and value.startswith(("{", "[")):
+                try:
+                    document = json.loads(value)
+                except ValueError:
+                    continue  # a template that is no JSON (an input transformer's `<field>`)
+                resource["inputs"][key] = text(document)
+                count += 1
+    return count
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), sort_keys=True)
+
+
+def _one_item_lists_as_items(value: Any) -> Any:
+    if isinstance(value, list):
+        return _one_item_lists_as_items(value[0]) if len(value) == 1 else [_one_item_lists_as_items(v) for v in value]
+    return {k: _one_item_lists_as_items(v) for k, v in value.items()} if isinstance(value, dict) else value
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+@pytest.mark.parametrize("spec", ["noaa20.yaml", "partner.yaml"])
+def test_a_refreshed_checkpoint_s_json_text_is_the_same_document(cloud: str, spec: str, tmp_path: Path) -> None:
+    """`pulumi refresh` writes each JSON input (policies, redrive policies, event patterns, a
+    job's container properties) as the provider normalises it, compact with its keys sorted, and
+    `pulumi preview` then shows no change: `groundlink diff` compared the texts and showed every
+    one of them updated (20 on noaa20's AWS stack)."""
+    doc = _deployed(cloud, spec)
+    normalised = _refreshed(doc, _compact)
+    assert normalised >= (10 if cloud == "aws" else 0)
+    checkpoint = tmp_path / "refreshed.json"
+    checkpoint.write_text(json.dumps(doc))
+
+    (diff,) = diff_against(str(checkpoint), str(SPECS / spec), [cloud], {cloud: cached_plan(spec, cloud)})
+
+    assert [(c.action, c.name, [p.path for p in c.properties]) for c in diff.changes] == []
+
+
+def test_a_refreshed_policy_that_really_changed_is_still_an_update(tmp_path: Path) -> None:
+    """Read as documents, a policy with a one-item list written as its item (as the provider's
+    policy normaliser may) is the same policy, and one whose action changed is not."""
+    doc = _deployed("aws")
+    _refreshed(doc, lambda value: _compact(_one_item_lists_as_items(value) if "Statement" in value else value))
+    (policy,) = [r for r in doc["deployment"]["resources"] if r["urn"].endswith("::noaa20-ground-delivery-role-policy")]
+    policy["inputs"]["policy"] = policy["inputs"]["policy"].replace('"s3:PutObject"', '"s3:PutObjectAcl"', 1)
+    checkpoint = tmp_path / "refreshed.json"
+    checkpoint.write_text(json.dumps(doc))
+
+    (diff,) = diff_against(str(checkpoint), NOAA20, ["aws"], {"aws": cached_plan("noaa20.yaml", "aws")})
+
+    assert [(c.action, c.name, [p.path for p in c.properties]) for c in diff.changes] == [
+        ("update", "noaa20-ground-delivery-role-policy", ["policy"])
+    ]

@@ -558,7 +558,7 @@ def _input_changes(
             )
     changes = []
     for change in found:
-        if _under(change.path, new.ignored) or _same_azure_location(new.type, change):
+        if _under(change.path, new.ignored) or _same_azure_location(new.type, change) or _same_json(change):
             continue
         if _unread(change) and change.new != COMPUTED:
             change = PropertyChange(change.path, "~", UNREAD, change.new)
@@ -571,6 +571,43 @@ def _input_changes(
         elif comparable:
             changes.append(change)
     return changes
+
+
+def _same_json(change: PropertyChange) -> bool:
+    """Two texts of the same JSON document: a policy, a redrive policy, an event pattern or a
+    job's container properties as groundlink writes it (`", "` between items) and as a checkpoint
+    holds it after `pulumi refresh` (the provider's normalised text, compact, its keys sorted:
+    terraform-provider-aws gives such inputs a StateFunc that normalises them and suppresses
+    equivalent diffs, so `pulumi preview` shows none). In a policy document a one-item list and
+    its item are one value, as IAM reads them (the provider's policy normaliser writes either)."""
+    if change.kind != "~" or not (isinstance(change.old, str) and isinstance(change.new, str)):
+        return False
+    old, new = _json_document(change.old), _json_document(change.new)
+    if old is None or new is None:
+        return False
+    if isinstance(old, dict) and isinstance(new, dict) and "Statement" in old and "Statement" in new:
+        return bool(_policy_value(old) == _policy_value(new))
+    return bool(old == new)
+
+
+def _json_document(text: str) -> Any:
+    """`text` parsed when it is a JSON object or array, else None."""
+    if not text.lstrip().startswith(("{", "[")):
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def _policy_value(value: Any) -> Any:
+    """A policy document with each one-item list taken as its item."""
+    if isinstance(value, list):
+        items = [_policy_value(v) for v in value]
+        return items[0] if len(items) == 1 else items
+    if isinstance(value, dict):
+        return {k: _policy_value(v) for k, v in value.items()}
+    return value
 
 
 def _same_azure_location(type_token: str, change: PropertyChange) -> bool:
