@@ -85,6 +85,13 @@ def test_a_failed_job_event_the_dead_letter_queue_refused_alarms():
     rule = plan.one(RULE, "noaa20-events-failed-jobs").outputs["name"]
     assert found["noaa20-observability-undelivered-failed-jobs"] == ("FailedInvocations", {"RuleName": rule})
     assert sorted(found) == ["noaa20-observability-undelivered-contact", "noaa20-observability-undelivered-failed-jobs"]
+    texts = {a.name: a.inputs["alarmDescription"] for a in plan.of_type(ALARM) if "undelivered" in a.name}
+    # the job already failed: its record is what was lost, and no redrive brings it back
+    failed = texts["noaa20-observability-undelivered-failed-jobs"]
+    assert "no processing started" not in failed
+    assert "whose Batch job failed all its attempts, so no redrive brings it back" in failed
+    assert "aws batch list-jobs --job-queue noaa20-contacts --job-status FAILED" in failed
+    assert "no processing started for it" in texts["noaa20-observability-undelivered-contact"]
 
 
 def test_alert_topic_is_encrypted_and_only_this_accounts_alarms_publish():

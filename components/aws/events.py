@@ -47,6 +47,7 @@ BATCH_SOURCE = "aws.batch"
 # User Guide, "Monitoring Amazon EventBridge": InvocationsFailedToBeSentToDlq, FailedInvocations).
 UNDELIVERED_TO_DEAD_LETTER = "InvocationsFailedToBeSentToDlq"
 UNDELIVERED_WITHOUT_DEAD_LETTER = "FailedInvocations"
+FAILED_JOBS_RULE = "failed-jobs"  # the rule that dead-letters a contact whose Batch job failed
 BATCH_JOB_STATE_CHANGE = "Batch Job State Change"
 
 
@@ -261,7 +262,7 @@ class AwsEvents(MissionComponent):
             # (groundlink.runtime.job.failed_job_input), so a redrive resubmits the contact.
             paths, template = failed_job_input(inputs.station)
             failed_jobs = self._route(
-                ("failed-jobs", "failed-jobs-to-dead-letter"),
+                (FAILED_JOBS_RULE, f"{FAILED_JOBS_RULE}-to-dead-letter"),
                 f"{mission.name}: a contact job that failed every attempt",
                 json.dumps(failed_job_pattern(mission.name), sort_keys=True),
                 self.dead_letter,
@@ -269,7 +270,7 @@ class AwsEvents(MissionComponent):
                 input_transformer={"input_paths": paths, "input_template": template},
             )
             dead_letter_senders.append(failed_jobs.arn)
-            self.undelivered.append(("failed-jobs", failed_jobs.name, UNDELIVERED_WITHOUT_DEAD_LETTER))
+            self.undelivered.append((FAILED_JOBS_RULE, failed_jobs.name, UNDELIVERED_WITHOUT_DEAD_LETTER))
         for queue, role, capability, senders in (
             (self.queue, "contacts", "events.per_contact", contact_senders),
             (self.dead_letter, "dead-letter", "events.dead_letter", dead_letter_senders),

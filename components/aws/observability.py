@@ -18,7 +18,8 @@ from groundlink.runtime.delivery import LOSS_FIELD, loss_threshold
 
 from ..base import MissionComponent
 from . import iam
-from .events import QUEUE_RETENTION_SECONDS
+from .events import FAILED_JOBS_RULE, QUEUE_RETENTION_SECONDS
+from .naming import job_queue_name
 
 ALARM_PERIOD_SECONDS = 300
 # The contact queue's oldest message is reported a day before SQS deletes it unreceived.
@@ -181,13 +182,23 @@ class AwsObservability(MissionComponent):
 
     def _undelivered_alarm(self, key: str, rule_name: pulumi.Input[str], metric: str) -> None:
         """An alarm when an EventBridge rule dropped an event: one neither its target nor the
-        dead-letter queue took (the dead-letter alarm cannot fire for it, and the contact is
-        never processed). Azure's counterpart is the alert on Event Grid's DroppedEventCount."""
+        dead-letter queue took (the dead-letter alarm cannot fire for it). A contact rule's lost
+        event is a contact never processed; the failed-jobs rule's is the record of a contact
+        whose job already failed, which no redrive brings back, so its text says what to do.
+        Azure's counterpart is the alert on Event Grid's DroppedEventCount."""
+        if key == FAILED_JOBS_RULE:
+            what = (
+                "the dead-letter queue did not take the record of a contact whose Batch job failed all its "
+                "attempts, so no redrive brings it back: find the job (aws batch list-jobs --job-queue "
+                f"{job_queue_name(self.mission.name)} --job-status FAILED) and send the contact queue its "
+                "contact's event again (docs/aws.md, Recovering a contact)"
+            )
+        else:
+            what = "the event reached neither its queue nor the dead-letter queue, so no processing started for it"
         self._alarm(
             f"undelivered-{key}",
-            f"{self.mission.name}: EventBridge dropped an event of its {key} rule ({metric}): the event reached "
-            "neither its queue nor the dead-letter queue, so no processing started for it (most often a queue "
-            "or key policy that refuses EventBridge)",
+            f"{self.mission.name}: EventBridge dropped an event of its {key} rule ({metric}): {what} (most often a "
+            "queue or key policy that refuses EventBridge)",
             ("AWS/Events", metric, "Sum"),
             {"RuleName": rule_name},
             0,
