@@ -388,6 +388,11 @@ def test_plan_against_prints_the_diff_and_fails_on_data_loss(tmp_path, capsys, c
             '{"formatVersion": 1, "cloud": "azure", "cloud": "aws", "resources": []}',
             "cloud: given twice in one object; keep one",
         ),
+        # a plan whose formatVersion was edited away was read as a spec: twelve lines of spec fields
+        (
+            '{"cloud": "aws", "stack": "noaa20-aws", "region": "us-west-2", "resources": [], "outputs": {}}',
+            "formatVersion: missing; a plan (groundlink plan --json) holds formatVersion: 1",
+        ),
     ],
 )
 def test_a_bad_old_is_one_line_and_exit_2_before_planning(tmp_path, capsys, text, fragment):

@@ -599,6 +599,8 @@ def from_document(doc: Any, source: str) -> State:
         cloud = _cloud_of([*resources.values(), *doomed], source)
         _same_project(_projects(deployment.get("resources", [])), source)
         return State(cloud, "checkpoint", source, resources, tuple(doomed))
+    if isinstance(doc, dict) and doc.keys() >= _PLAN_KEYS:
+        raise StateError(f"{source}: formatVersion: missing; a plan (groundlink plan --json) holds formatVersion: 1")
     raise StateError(
         f"{source}: neither a plan (groundlink plan --json) nor a checkpoint (pulumi stack export, version 3 or 4)"
     )
@@ -658,6 +660,9 @@ _DOCUMENT_KEY = re.compile(r'"(formatVersion|version|deployment|checkpoint)"\s*:
 # `version` of its own (spec.py), so `version` alone says nothing; a spec's sections do.
 _DOCUMENT_KEYS = frozenset({"formatVersion", "deployment", "checkpoint"})
 _SPEC_KEYS = frozenset({"mission", "satellites", "ground_segment"})
+# What every plan holds beside its formatVersion: one that lost it (edited by hand) is still a
+# plan, not a spec to refuse in a dozen lines of missing and unknown spec fields.
+_PLAN_KEYS = frozenset({"cloud", "stack", "resources"})
 # The top-level keys of a `check --json` result, which holds findings and no resources: read as a
 # spec, it was refused in eight lines of missing and unknown spec fields.
 _CHECK_RESULT_KEYS = frozenset({"pack", "passed", "clouds"})
@@ -686,7 +691,8 @@ def is_spec_path(path: str) -> bool:
     keys = _top_level_keys(file)
     if keys is None:  # broken JSON: a .json name or a document's key near the top has the JSON reader name it
         return not (named_document or _DOCUMENT_KEY.search(head[:200]))
-    return not (keys & _DOCUMENT_KEYS or (("version" in keys or keys >= _CHECK_RESULT_KEYS) and not keys & _SPEC_KEYS))
+    looks_like_one = "version" in keys or keys >= _CHECK_RESULT_KEYS or keys >= _PLAN_KEYS
+    return not (keys & _DOCUMENT_KEYS or (looks_like_one and not keys & _SPEC_KEYS))
 
 
 def _top_level_keys(file: Path) -> frozenset[str] | None:
