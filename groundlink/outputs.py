@@ -423,9 +423,37 @@ def output_path(given: str, flag: str) -> Path:
     return Path(given)
 
 
+def lookup_problem(path: Path) -> str | None:
+    """Why the system cannot look `path` up or create it, or None: a name longer than NAME_MAX or
+    a path longer than PATH_MAX (ENAMETOOLONG), a directory this process may not search, a loop of
+    links. The paths a command derives from the one given (`-aws`/`-azure` beside `--json`'s, the
+    files under `--out`) are checked too: pathlib's `exists` raises on those errors, and a stem
+    that fitted with `.json` but not with `-azure.json` ended `plan` in a traceback."""
+    try:
+        os.lstat(path)
+        return None
+    except OSError as error:
+        if error.errno not in (errno.ENOENT, errno.ENOTDIR):
+            return reason(error)
+    except ValueError as error:  # a NUL in the path
+        return str(error)
+    whole = os.path.abspath(path)
+    existing = next((p for p in Path(whole).parents if p.is_dir()), Path("/"))
+    try:
+        name_max, path_max = os.pathconf(existing, "PC_NAME_MAX"), os.pathconf(existing, "PC_PATH_MAX")
+    except (OSError, ValueError):
+        name_max, path_max = 255, 4096
+    if any(len(os.fsencode(part)) > name_max for part in Path(whole).parts) or len(os.fsencode(whole)) >= path_max:
+        return os.strerror(errno.ENAMETOOLONG)
+    return None
+
+
 def check_file_target(path: Path, flag: str, streams: bool = True) -> None:
     """`path` can be written as a file (it may not exist yet), or, with `streams`, written
     into as a pipe, a terminal, /dev/null or a descriptor (`not_writable_as_file`)."""
+    unusable = lookup_problem(path)
+    if unusable is not None:
+        raise UsageError(f"{flag} {path}: cannot write ({unusable})")
     problem = not_writable_as_file(path, streams)
     if problem is not None:
         raise UsageError(f"{flag} {path}: {problem}")

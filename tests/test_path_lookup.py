@@ -109,3 +109,44 @@ def test_a_name_of_exactly_name_max_is_still_usable(tmp_path: Path, capsys: pyte
     out = tmp_path / ("b" * (os.pathconf(tmp_path, "PC_NAME_MAX") - len(".json")) + ".json")
     assert main(["plan", NOAA20, "--cloud", "aws", "--json", str(out)]) == 0
     assert out.is_file() and [p.name for p in tmp_path.iterdir()] == [out.name]  # no temporary sibling left
+
+
+@pytest.mark.parametrize(("stem_bytes", "first_too_long"), [(245, "-azure.json"), (250, "-aws.json")])
+def test_a_json_stem_that_fits_only_without_its_cloud_suffix_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], stem_bytes: int, first_too_long: str
+) -> None:
+    """`plan --json NAME.json` writes NAME-aws.json and NAME-azure.json for both clouds: a stem
+    that fitted NAME_MAX as given but not with `-azure` ended in a traceback (exit 1) from the
+    look at the derived name."""
+    name_max = os.pathconf(tmp_path, "PC_NAME_MAX")
+    stem = "c" * (stem_bytes - 255 + name_max)
+    code = main(["plan", NOAA20, "--json", str(tmp_path / f"{stem}.json")])
+    (line,) = capsys.readouterr().err.splitlines()
+    assert code == 2
+    too_long = os.strerror(errno.ENAMETOOLONG)
+    assert line == f"groundlink: --json {tmp_path / stem}{first_too_long}: cannot write ({too_long})"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_compare_refuses_an_out_whose_files_would_pass_path_max_before_planning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DIR itself fitted PATH_MAX and DIR/charts/storage_growth.svg did not: both plans, the pack
+    and the report ran before the one line came. It now comes before any plan."""
+    from groundlink.app import parallel_plans as plan_runs
+
+    planned: list[object] = []
+    monkeypatch.setattr(plan_runs, "run_plans", lambda *a, **k: planned.append(a))
+    path_max = os.pathconf(tmp_path, "PC_PATH_MAX")
+    deep = tmp_path
+    while len(os.fsencode(str(deep))) < path_max - 240:
+        deep = deep / ("d" * min(200, path_max - 240 - len(os.fsencode(str(deep)))))
+    deep.mkdir(parents=True)
+    out = deep / ("r" * (path_max - len(os.fsencode(str(deep))) - 30))
+    assert len(os.fsencode(str(out))) < path_max
+    assert main(["compare", NOAA20, "--out", str(out)]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    # a path this long is shown shortened in the middle (`…`), its start and its end kept
+    assert line.startswith(f"groundlink: --out {tmp_path}/ddd") and "…" in line
+    assert line.endswith(f"rrr: cannot write compare.json in it ({os.strerror(errno.ENAMETOOLONG)})")
+    assert planned == [] and not out.exists()

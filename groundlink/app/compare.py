@@ -93,6 +93,7 @@ def _check_out_dir(out: Path) -> None:
     from ..outputs import check_dir_target
 
     check_dir_target(out, "--out")
+    _check_written_paths(out)
     here, place = Path.cwd().resolve(), file_location(out)
     if place == here or place in here.parents:
         raise UsageError(
@@ -131,6 +132,23 @@ def _sibling(out: Path, kind: str) -> Path:
 
 
 SIBLING_RANDOM_BYTES = 5
+
+
+def _check_written_paths(out: Path) -> None:
+    """Each file compare writes, under DIR and under the hidden directory it is written in first,
+    is a path the system takes: a DIR whose path fitted PATH_MAX but whose `charts/...svg` did
+    not was refused only after both plans, the pack and the report had run."""
+    from ..outputs import lookup_problem
+    from ..report.charts import CHARTS
+
+    files = ["compare.json", "report.html", "report.md", REPORT_MARKER, *(f"plan-{c}.json" for c in CLOUDS)]
+    files += [f"charts/{name}.svg" for name in CHARTS]
+    writing = out.parent / f".{_stem(out, 'tmp')}.tmp-{'0' * 2 * SIBLING_RANDOM_BYTES}"
+    for where in (out, writing):
+        for name in files:
+            problem = lookup_problem(where / name)
+            if problem is not None:
+                raise UsageError(f"--out {out}: cannot write {name} in it ({problem})")
 
 
 def _stem(out: Path, kind: str) -> str:
