@@ -159,6 +159,7 @@ def test_json_output_lists_every_change_with_its_action(capsys, commands_use_sha
             "irreplaceable": False,
             "unprotects": False,
             "shortensRetention": [],
+            "retentionsShortened": [],
             "forcedBy": [],
             "replacementRules": stream[0]["replacementRules"],
             "pending": None,

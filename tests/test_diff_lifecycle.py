@@ -265,3 +265,43 @@ def test_any_lifecycle_input_is_read_without_a_crash_and_one_equal_to_old_delete
         for inputs in ({"rules": old}, {"policy": {"rules": old}}, old if isinstance(old, dict) else {}):
             assert sooner(kind, inputs, inputs) == []
             sooner(kind, inputs, new if isinstance(new, dict) else {"rules": new})
+
+
+def test_a_lowered_number_and_a_widened_rule_in_one_edit_are_both_refused(capsys, tmp_path):
+    """One drift narrowed the rule's filter and raised its days: the refusal named the days
+    alone, and an operator who mended them alone was refused again for the filter."""
+
+    def drift(r: dict[str, Any]) -> None:
+        rule = _raw_rule(r["noaa20-storage-raw-lifecycle"]["inputs"])
+        rule.update(filter={"prefix": "keep-only/"}, expiration={"days": 400})
+
+    old = _drifted(capsys, tmp_path, "aws", drift)
+    code, out, _ = run_cli(capsys, "diff", old, NOAA20, "--cloud", "aws", "--json")
+    assert code == 1
+    (change,) = [c for c in json.loads(out)[0]["changes"] if c["shortensRetention"]]
+    shown = {(r["path"], r["old"], r["new"]) for r in change["retentionsShortened"]}
+    assert ("rules[0].expiration.days", "400", "365") in shown
+    assert ('current versions under "" (rule retention)', "without end", "365") in shown
+    assert change["shortensRetention"] == [r["path"] for r in change["retentionsShortened"]]
+
+
+def test_the_report_gives_a_widened_rule_s_old_and_new_retention(capsys, tmp_path):
+    """The report's "data loss" cell looked a shortened retention's values up among the changed
+    properties: a rule widened (no property of its own) was named without them, where the
+    terminal said `without end => 365`."""
+    from groundlink.report.sections import _risk
+
+    old = _drifted(
+        capsys,
+        tmp_path,
+        "azure",
+        lambda r: _raw_rule(r["noaa20-storage-lifecycle"]["inputs"])["definition"]["filters"].update(
+            prefixMatch=["raw-contact-data/keep-only/"]
+        ),
+    )
+    _, out, _ = run_cli(capsys, "diff", old, NOAA20, "--cloud", "azure", "--json")
+    (change,) = [c for c in json.loads(out)[0]["changes"] if c["shortensRetention"]]
+    assert _risk(change).text == (
+        f"retention shortened, data deleted sooner (current versions by last modification {RAW_AZURE}: without "
+        f"end => 365, snapshots by creation {RAW_AZURE}: without end => 30)"
+    )

@@ -284,7 +284,13 @@ class Change:
         input's number says it, what a lifecycle now deletes sooner (`lifecycle_sooner`)."""
         if self.action not in ("update", "replace", "create"):
             return ()
-        return tuple(p for p in self.properties if shortens_retention(p, self.type)) or self.lifecycle_sooner
+        lowered = tuple(p for p in self.properties if shortens_retention(p, self.type))
+        if not lowered:
+            return self.lifecycle_sooner
+        # beside a number lowered (which the lifecycle's own reading names again, as its rule),
+        # what no number says: data kept without end now deleted, a rule turned on or widened;
+        # one edit doing both was refused for the number alone, then again once that was mended
+        return lowered + tuple(p for p in self.lifecycle_sooner if p.old == WITHOUT_END)
 
     @property
     def unprotects(self) -> bool:
@@ -308,6 +314,15 @@ class Change:
             "irreplaceable": self.irreplaceable,
             "unprotects": self.unprotects,
             "shortensRetention": [p.path for p in self.shortened],
+            # each with its old and new value as the refusal's line gives them
+            "retentionsShortened": [
+                {
+                    "path": p.path,
+                    "old": _retention_shown(self.type, p.path, p.old_shown),
+                    "new": _retention_shown(self.type, p.path, p.new_shown),
+                }
+                for p in self.shortened
+            ],
             "forcedBy": list(self.forced_by),
             "replacementRules": rules.source(self.type) if self.rules_known else "unknown",
             "pending": self.pending or None,

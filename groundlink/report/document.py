@@ -25,7 +25,7 @@ from ..rounding import MONEY_DECIMALS
 # 2 (2026-12-04): every price id is `<cloud>.<id>` (totals' `unknown[]` and `decision.notPriced` held
 # bare ids), and `cost.warnings[]` holds the timeouts a run would outlast (they were in `cost.notes`).
 # 7 (2026-12-05): `cost.clouds.<cloud>.longestMonth`, the budget judged for a 31-day month.
-FORMAT_VERSION = 11
+FORMAT_VERSION = 12
 PARTNER_NETWORKS = ("KSAT Lite", "Viasat RTE", "RBC Signals")
 RETIREMENT = (
     f"Azure Orbital Ground Station was retired on {AZURE_ORBITAL_RETIRED_ON} (no new authorizations; Microsoft "
