@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -107,10 +108,15 @@ def test_an_unknown_total_names_its_prices_as_the_lines_and_prices_to_supply_do(
     assert missing <= {x["priceId"] for x in doc["prices"]}
 
 
+def _visible(page: str) -> str:
+    """report.html's text as a reader sees it: a figure kept whole by its span, entities read."""
+    return html.unescape(re.sub(r'<span class="fig">([^<]*)</span>', r"\1", page))
+
+
 @pytest.mark.parametrize("name", ["report.md", "report.html"])
 def test_reports_state_retirement_sources_totals_and_policy(report, name):
     _, out, doc = report
-    text = html.unescape((out / name).read_text())
+    text = _visible((out / name).read_text())
     text = _md_text(text) if name == "report.md" else text
     for fact in ("2024-12-18", "KSAT Lite", "Viasat RTE", "RBC Signals"):
         assert fact in text
@@ -432,7 +438,7 @@ def test_reports_show_the_warning_that_no_pass_lasts_the_planned_contact(report)
     steep = {**doc, "coverage": coverage}
     jsonschema.validate(steep, json.loads(SCHEMA.read_text()))
     files, svgs = _charts(out)
-    for text in (render_markdown(steep, files), html.unescape(render_html(steep, svgs))):
+    for text in (render_markdown(steep, files), _visible(render_html(steep, svgs))):
         coverage_section = text[text.index("Contact coverage") :]
         for warning in too_short:
             assert warning in coverage_section
@@ -591,7 +597,51 @@ def test_the_html_tables_name_each_row_and_column_and_wrap_to_the_page(report):
     assert all(attrs.get("scope") in ("row", "col") and text for _, attrs, text in headers)
     first = [row[0] for row in cells.rows if row and row[0][1].get("scope") != "col" and row[0][2]]
     assert first and all(tag == "th" and attrs.get("scope") == "row" for tag, attrs, _ in first)
-    assert "overflow-wrap: anywhere" in html and "@media print" in html and "td.num { white-space: nowrap; }" in html
+    assert (
+        "overflow-wrap: anywhere" in html and "@media print" in html and "td.num, .fig { white-space: nowrap; }" in html
+    )
+    # a figure in a text cell (a price's source, a line's basis) is one unbreakable run
+    assert '<span class="fig">$0.0000133334</span>' in html or '<span class="fig">0.0000133334</span>' in html
+
+
+def test_a_figure_in_a_text_cell_is_kept_whole_and_the_text_around_it_escaped():
+    """Text cells wrap anywhere (a long ARN fits a narrow screen), which broke `$10,833.20` into
+    `$10,83` and `3.20` at 480 px; each figure is now a span that does not wrap."""
+    from groundlink.report.markdown_html import _figures_whole
+
+    shown = str(_figures_whole("<b>$10,833.20</b> & 0.9313 a\x1b[2J 99%"))
+    assert shown == (
+        '&lt;b&gt;<span class="fig">$10,833.20</span>&lt;/b&gt; &amp; <span class="fig">0.9313</span> '
+        'a\\x1b[2J <span class="fig">99%</span>'
+    )
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["specs/a b.yaml", "s\x1b[2J\nnl.yaml", "it's \\ \x01.yaml", "plain.yaml", "\u2028.yaml"],
+)
+def test_the_rerun_command_names_the_spec_as_a_shell_reads_it_back(tmp_path, name):
+    """The report's command for a run with the missing prices quoted a spec whose name held an
+    ESC and a newline in single quotes, where the report shows them as escapes: run as shown,
+    it named another file. bash reads the word back as the name."""
+    import subprocess
+
+    from groundlink.report.sections import _shell_word
+
+    word = _shell_word(name)
+    assert word.isprintable()
+    back = subprocess.run(["bash", "-c", f"printf %s {word}"], capture_output=True, check=True).stdout
+    assert back == name.encode()
+
+
+def test_the_prices_file_advice_comes_only_with_prices_to_supply():
+    from groundlink.report.sections import _supply
+
+    doc = {"spec": "specs/noaa20.yaml", "cost": {"clouds": {"aws": {"toSupply": []}}}}
+    section = _supply(doc, ["aws"])
+    assert [b.text for b in section.bullets] == ["Nothing: every price used is known."] and not section.after
+    doc["cost"]["clouds"]["aws"]["toSupply"] = [{"priceId": "aws.x", "item": "X", "supply": "a price"}]
+    assert "Put them in a prices file" in _supply(doc, ["aws"]).after[0].text
 
 
 def test_each_chart_s_figures_are_in_both_reports_as_text(report):

@@ -65,6 +65,29 @@ def _one_line(value: Any) -> Any:
     return _shown(value) if isinstance(value, str) and not isinstance(value, markupsafe.Markup) else value
 
 
+# A figure in a text cell, as the report formats one: an amount, a grouped count, a decimal, a
+# share (`$10,833.20`, `1,460`, `0.0000133334`, `121.7`, `99%`). A bare integer (a year, a port)
+# is left as it is: short, and broken by no narrow screen measured.
+_FIGURE = re.compile(r"[-+]?(?:[$€£]\d[\d,]*(?:\.\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)%?|\d+%")
+
+
+def _figures_whole(value: Any) -> Any:
+    """A text cell of report.html with each figure in a span that does not wrap: the cells wrap
+    anywhere (`overflow-wrap: anywhere`, so a long ARN or path fits a narrow screen), which broke
+    `$10,833.20` into `$10,83` and `3.20` (docs/compare.md: long words wrap, figures do not)."""
+    import markupsafe
+
+    if not isinstance(value, str) or isinstance(value, markupsafe.Markup):
+        return value
+    text, parts, last = _shown(value), [], 0
+    for match in _FIGURE.finditer(text):
+        parts += [markupsafe.escape(text[last : match.start()]), markupsafe.Markup('<span class="fig">')]
+        parts += [markupsafe.escape(match.group()), markupsafe.Markup("</span>")]
+        last = match.end()
+    parts.append(markupsafe.escape(text[last:]))
+    return markupsafe.Markup("").join(parts)
+
+
 @functools.cache
 def _env(autoescape: bool) -> jinja2.Environment:
     """One environment a process for each kind of output: jinja2 compiles a template once per
@@ -84,6 +107,7 @@ def _env(autoescape: bool) -> jinja2.Environment:
     )
     env.filters["md"] = _md_escape
     env.filters["code"] = _md_code
+    env.filters["figures"] = _figures_whole
     return env
 
 

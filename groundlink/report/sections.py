@@ -689,9 +689,11 @@ def _supply(doc: dict[str, Any], clouds: list[str]) -> Section:
     bullets = [
         _c(f"{s['priceId']} ({s['item']}): {s['supply']}") for c in clouds for s in doc["cost"]["clouds"][c]["toSupply"]
     ]
+    if not bullets:
+        return Section("Prices to supply", bullets=[_c("Nothing: every price used is known.")])
     return Section(
         "Prices to supply",
-        bullets=bullets or [_c("Nothing: every price used is known.")],
+        bullets=bullets,
         after=[
             # the command is a cell of its own: a code span inside a sentence was escaped as text,
             # and report.html showed its backticks
@@ -699,9 +701,29 @@ def _supply(doc: dict[str, Any], clouds: list[str]) -> Section:
                 "Put them in a prices file, each as <cloud>: <price id>: {price, source, date}, and run this "
                 "(docs/compare.md):"
             ),
-            _c(f"groundlink compare {shlex.quote(doc['spec'])} --out DIR --prices FILE", "code"),
+            _c(f"groundlink compare {_shell_word(doc['spec'])} --out DIR --prices FILE", "code"),
         ],
     )
+
+
+def _shell_word(text: str) -> str:
+    """`text` as one word a POSIX shell reads back as it is: quoted as shlex does, or, holding a
+    control character (an ESC or a newline in a spec's name), in bash's $'...' with that character
+    as its escape. shlex's single quotes kept it raw, and the report, which shows every control
+    character as its escape, then gave a command naming another file."""
+    if text.isprintable():
+        return shlex.quote(text)
+    return "$'" + "".join(_ansi_c(c) for c in text) + "'"
+
+
+def _ansi_c(c: str) -> str:
+    """One character inside bash's $'...': a backslash and a quote escaped, a control character
+    as its \\x or \\u escape, anything else as it is."""
+    if c in "\\'":
+        return "\\" + c
+    if c.isprintable():
+        return c
+    return f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}"
 
 
 def _source(price: dict[str, Any]) -> str:
@@ -1048,13 +1070,6 @@ def sections(doc: dict[str, Any]) -> list[Section]:
     ]
 
 
-def _shown(value: Any) -> str:
-    """A property value as the terminal's diff shows it: a spec's 365 came back from the plan as 365.0."""
-    if value is None:
-        return "none"
-    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
-
-
 def _risk(change: dict[str, Any]) -> Cell:
     """Why a change loses data, with the property change that does it; empty when it loses none."""
     if change["dataLoss"]:
@@ -1063,12 +1078,10 @@ def _risk(change: dict[str, Any]) -> Cell:
             return _c(f"{how}, and it cannot be created again (retired service)", "bad")
         return _c(f"data loss: stateful resource {how}", "bad")
     reasons = []
-    if change["shortensRetention"]:
-        lowered = {p["path"]: p for p in change["properties"]}
-        shown = [
-            f"{path}: {_shown(lowered[path]['old'])} => {_shown(lowered[path]['new'])}" if path in lowered else path
-            for path in change["shortensRetention"]
-        ]
+    if change["retentionsShortened"]:
+        # as the refusal's line gives them: a lifecycle rule widened has no property change of
+        # its own, and its values (`without end => 1825`) were left out
+        shown = [f"{r['path']}: {r['old']} => {r['new']}" for r in change["retentionsShortened"]]
         reasons.append(f"retention shortened, data deleted sooner ({', '.join(shown)})")
     if change["unprotects"]:
         reasons.append("protection removed (protect, retainOnDelete): the next delete takes its data")
@@ -1099,7 +1112,8 @@ def _not_compared_row(cloud: str, item: dict[str, Any]) -> list[Any]:
         _c(action, reason.mark),
         _c(item["type"]),
         _c(item["name"]),
-        _c(item["path"]),
+        # under "forced by" only an input that forces a replacement; the reason names any other
+        _c(item["path"] if item["mayReplace"] else ""),
         reason,
     ]
 
