@@ -1,8 +1,9 @@
 """Contact events: Event Grid on the account -> Service Bus queue, dead-lettered at both hops.
 
 An ADLS write raises a `CreateFile` event before any byte is written and a
-`FlushWithClose` when the file is complete, so the subscription passes only
-completed writes (`PutBlob`, `PutBlockList`, `FlushWithClose`) under the raw
+`FlushWithClose` when a flush closes the file (`close=true`; a write whose last flush
+does not close raises none, which docs/azure.md tells the partner), so the subscription
+passes only completed writes (`PutBlob`, `PutBlockList`, `FlushWithClose`) under the raw
 container. Event Grid delivers with its own identity (Service Bus has local
 auth disabled) and dead-letters what it cannot deliver into a container;
 the queue dead-letters what processing gives up on.
