@@ -153,14 +153,24 @@ AWS_REPLICA_REGIONS: frozenset[str] = frozenset(
         "us-west-2",
     }
 )
-# Regions where every service the AWS stack uses has an endpoint: S3, KMS, SQS, EventBridge, Glue,
-# Athena, Kinesis, Firehose, Lambda, CloudWatch and its logs, Batch, ECS, EC2 (botocore 1.44.5
-# endpoint data; tests/test_aws_regions.py recomputes it). Today the same regions as S3 and KMS.
+# Regions where every service the AWS stack uses has an endpoint: S3, KMS, SQS, SNS (the alert
+# topic), EventBridge, Glue, Athena, Kinesis, Firehose, Lambda, CloudWatch and its logs, Batch,
+# ECS, EC2, and Cloud Control, through which pulumi-aws-native makes the Ground Station resources
+# (botocore 1.44.5 endpoint data; tests/test_aws_regions.py recomputes it). Today the same
+# regions as S3 and KMS.
 AWS_STACK_REGIONS: frozenset[str] = AWS_REPLICA_REGIONS
 AWS_STACK_SERVICES = (
-    "s3", "kms", "sqs", "events", "glue", "athena", "kinesis", "firehose", "lambda", "cloudwatch", "logs",
-    "batch", "ecs", "ec2",
+    "s3", "kms", "sqs", "sns", "events", "glue", "athena", "kinesis", "firehose", "lambda", "cloudwatch", "logs",
+    "batch", "ecs", "ec2", "cloudcontrol",
 )  # fmt: skip
+# The Availability Zones (by zone id, the same in every account) where Fargate runs Linux tasks, in
+# the regions where it runs in some of them only ("us-west-1 (usw1-az1 & usw1-az3 only)", Amazon
+# ECS Developer Guide, "Supported Regions for Amazon ECS on AWS Fargate", Linux containers, read
+# 2026-12-07): the container jobs' subnet is made in the first, where EC2 would pick any zone.
+FARGATE_ZONE_IDS: dict[str, tuple[str, ...]] = {
+    "us-west-1": ("usw1-az1", "usw1-az3"),
+    "ap-northeast-1": ("apne1-az1", "apne1-az2", "apne1-az4"),
+}
 # ... and EventBridge Pipes, which starts the container jobs (processing.mode: container_job):
 # every stack region but these eight.
 AWS_PIPES_REGIONS: frozenset[str] = AWS_STACK_REGIONS - frozenset(

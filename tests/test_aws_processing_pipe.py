@@ -213,3 +213,22 @@ def test_a_failed_job_s_dead_letter_message_redriven_resubmits_its_contact(base,
     monkeypatch.setattr(job, "run_aws", seen.append)
     assert job.main(first[3:]) == 0
     assert locate(json.loads(seen[0])) == locate(event)
+
+
+SUBNET = "aws:ec2/subnet:Subnet"
+
+
+@pytest.mark.parametrize(
+    ("region", "zone"),
+    [("us-west-1", "usw1-az1"), ("ap-northeast-1", "apne1-az1"), ("us-west-2", None)],
+)
+def test_the_jobs_subnet_is_in_a_zone_where_fargate_runs(region: str, zone: str | None) -> None:
+    """Fargate runs Linux tasks in some zones of us-west-1 and ap-northeast-1 only (Amazon ECS
+    Developer Guide, "Supported Regions for Amazon ECS on AWS Fargate"): the jobs' subnet, left to
+    EC2's pick, could land where no job would ever start. It is made in a zone Fargate runs in,
+    and a subnet made before keeps its own (no replacement over the same range); elsewhere EC2
+    picks."""
+    plan = variant_plan("aws", {**CONTAINER_JOB, "clouds.aws.region": region}, base="partner.yaml")
+    (jobs,) = [s for s in plan.of_type(SUBNET) if s.name.startswith("polar-partner-processing-network")]
+    assert jobs.inputs.get("availabilityZoneId") == zone
+    assert (jobs.ignoreChanges == ["availabilityZoneId"]) == (zone is not None)

@@ -22,6 +22,7 @@ from groundlink.blueprint import MissionInputs, ProcessingInputs
 from groundlink.blueprint.layers import CONTACT_MINUTES_MAX
 from groundlink.functiondeps import BUNDLES
 from groundlink.limits import (
+    FARGATE_ZONE_IDS,
     LAMBDA_ENVIRONMENT_BYTES_MAX,
     LAMBDA_EPHEMERAL_STORAGE_MB,
     PASS_PADDING_SECONDS,
@@ -423,6 +424,7 @@ class AwsProcessing(MissionComponent):
             key=self.key,
             flow_log_retention_days=self.inputs.flow_log_retention_days,
             internet_egress=True,
+            zone_ids=FARGATE_ZONE_IDS.get(self.mission.region, ()),
             capabilities=caps,
             opts=self.opts(),
         )

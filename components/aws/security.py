@@ -135,6 +135,7 @@ class AwsNetwork(MissionComponent):
         key: aws.kms.Key | None,
         flow_log_retention_days: int,
         internet_egress: bool = False,
+        zone_ids: tuple[str, ...] = (),
         capabilities: tuple[str, ...] = (),
         opts: pulumi.ResourceOptions | None = None,
     ):
@@ -170,8 +171,12 @@ class AwsNetwork(MissionComponent):
                 vpc_id=self.vpc.id,
                 cidr_block=subnet_cidr,
                 map_public_ip_on_launch=False,
+                # where what runs in it is offered in some zones only (`zone_ids`: Fargate's); a
+                # subnet made before the zone was pinned keeps its own, as replacing it with the
+                # same range would fail on the overlap
+                availability_zone_id=zone_ids[0] if zone_ids else None,
                 tags=self.tags_and({"Name": self.child_name("private")}, "a subnet, beside its Name tag,"),
-                opts=self.opts(),
+                opts=self.opts(ignore_changes=["availabilityZoneId"]) if zone_ids else self.opts(),
             ),
             *caps,
         )
