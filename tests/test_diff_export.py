@@ -498,3 +498,90 @@ class TestProject:
         old.write_text(json.dumps(saved))
         code, out, err = _run(capsys, "diff", str(old), NOAA20, "--cloud", "aws")
         assert code == 2 and out == "" and "holds a stack of project 'weather-api'" in err
+
+
+class TestSecretsInNotes:
+    """The diff's notes quote values from OLD (a storage SKU, stream ports, the satellites a
+    table lists, where a lifecycle moves objects): they read them as if none could be a secret, so
+    a note printed a value the change line above it showed as [secret], and an encrypted lifecycle
+    ended the diff in a traceback."""
+
+    @staticmethod
+    def _revealed(resource: dict, path: str) -> None:
+        """`path` of `resource` as an export made with --show-secrets holds a secret."""
+        resource["inputs"][path] = {
+            engine_export.SIG: engine_export.SECRET_SIG,
+            "plaintext": json.dumps(resource["inputs"][path]),
+        }
+
+    def test_an_encrypted_lifecycle_of_a_store_now_replicated_is_noted_without_its_rules(self, tmp_path, capsys):
+        from .conftest import spec_data, write_spec
+
+        doc = engine_export.export(cached_plan("noaa20.yaml", "aws").to_json())
+        (life,) = [r for r in doc["deployment"]["resources"] if r["urn"].endswith("::noaa20-storage-raw-lifecycle")]
+        life["inputs"]["rules"] = engine_export.secret(life["inputs"]["rules"])
+        (tmp_path / "old.json").write_text(json.dumps(doc))
+        geo = spec_data("noaa20.yaml")
+        geo["storage"]["redundancy"] = "geo"
+        geo["clouds"]["aws"]["replica_region"] = "us-east-2"
+        new = write_spec(tmp_path, geo, "geo.yaml")
+        code, out, err = _run(capsys, "diff", str(tmp_path / "old.json"), str(new), "--cloud", "aws")
+        assert "Traceback" not in err and code == 1  # the secret lifecycle may delete sooner: refused
+        notes = [line for line in out.splitlines() if "S3 replicates only objects written after" in line]
+        # the raw bucket's, whose lifecycle is the secret; the products bucket's reads its own
+        (raw,) = [n for n in notes if "note: noaa20-storage-replica-raw-replication:" in n]
+        assert (
+            "S3 Glacier Flexible Retrieval or S3 Glacier Deep Archive, if its rules (a secret in OLD) move any there"
+        ) in raw
+
+    def test_a_storage_sku_held_as_a_secret_is_shown_as_one_in_the_note(self, tmp_path, capsys):
+        from .conftest import spec_data, write_spec
+
+        geo = spec_data("noaa20.yaml")
+        geo["storage"]["redundancy"] = "geo"
+        geo["clouds"]["aws"]["replica_region"] = "us-east-2"
+        doc = engine_export.export(cached_plan(write_spec(tmp_path, geo, "geo.yaml"), "azure").to_json())
+        (account,) = [r for r in doc["deployment"]["resources"] if r["type"] == "azure-native:storage:StorageAccount"]
+        self._revealed(account, "sku")
+        (tmp_path / "old.json").write_text(json.dumps(doc))
+        code, out, err = _run(capsys, "diff", str(tmp_path / "old.json"), NOAA20, "--cloud", "azure", "--json")
+        assert code == 0 and "GZRS" not in out + err
+        (cloud,) = json.loads(out)
+        assert [n for n in cloud["notes"] if "sku.name" in n] == [
+            "noaa20-storage-account: sku.name [secret] => Standard_ZRS drops the account's copy in the paired region: "
+            "its objects stay, in the stack's location only, and a regional outage leaves no copy to fail over to "
+            "(the AWS stack's replica buckets, the same copy, are refused as data loss)"
+        ]
+
+    def test_stream_ports_held_as_a_secret_are_shown_as_one(self, tmp_path, capsys):
+        from .conftest import spec_data, write_spec
+
+        stream = spec_data("noaa20.yaml")
+        stream["delivery"]["stream"] = True
+        doc = engine_export.export(cached_plan(write_spec(tmp_path, stream, "stream.yaml"), "aws").to_json())
+        (group,) = [r for r in doc["deployment"]["resources"] if r["type"].endswith("DataflowEndpointGroup")]
+        for detail in group["inputs"]["endpointDetails"]:
+            detail["endpoint"]["address"]["port"] = 55999
+        self._revealed(group, "endpointDetails")
+        (tmp_path / "old.json").write_text(json.dumps(doc))
+        _, out, err = _run(
+            capsys, "diff", str(tmp_path / "old.json"), str(tmp_path / "stream.yaml"), "--cloud", "aws", "--json"
+        )
+        (cloud,) = json.loads(out)
+        (note,) = [n for n in cloud["notes"] if "move to other ports" in n]
+        assert "55999" not in out + err and "[secret] => " in note
+
+    def test_the_satellites_a_secret_projection_lists_are_never_named(self, tmp_path, capsys):
+        from .conftest import spec_data, write_spec
+
+        doc = engine_export.export(cached_plan("partner.yaml", "aws").to_json())
+        tables = [r for r in doc["deployment"]["resources"] if r["type"] == "aws:glue/catalogTable:CatalogTable"]
+        enumerated = [t for t in tables if t["inputs"]["parameters"].get("projection.satellite.type") == "enum"]
+        assert enumerated
+        for table in enumerated:
+            table["inputs"]["parameters"]["projection.satellite.values"] += ",hunter2sat"
+            self._revealed(table, "parameters")
+        (tmp_path / "old.json").write_text(json.dumps(doc))
+        new = write_spec(tmp_path, spec_data("partner.yaml"), "partner.yaml")
+        _, out, err = _run(capsys, "diff", str(tmp_path / "old.json"), str(new), "--cloud", "aws")
+        assert "hunter2sat" not in out + err

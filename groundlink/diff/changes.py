@@ -516,6 +516,20 @@ def _touches(path: str, secrets: tuple[str, ...]) -> bool:
 _ANY_ITEM = re.compile(r"\[\d+\]")
 
 
+def _held_secret(resource: Resource, path: str) -> bool:
+    """`resource`'s input at `path` is a secret in its file (encrypted, or exported with
+    --show-secrets and never to be printed) or held around one: a note that quotes it says
+    `[secret]`, as the change lines do."""
+    return _touches(path, resource.secret_paths) or isinstance(_input_at(resource, path), Opaque)
+
+
+def _input_at(resource: Resource, path: str) -> Any:
+    value: Any = resource.inputs
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, Mapping) else None
+    return value
+
+
 def _under(path: str, ignored: tuple[str, ...]) -> bool:
     """`path` is one of the `ignored` input paths or beneath one (`a.b`, `a.b.c`, `a.b[0]`)."""
     return any(path == top or path.startswith((f"{top}.", f"{top}[")) for top in ignored)
@@ -845,6 +859,8 @@ def _projection_notes(old: State, new: State) -> tuple[str, ...]:
         before = old.resources.get(key)
         if table.type != GLUE_TABLE or before is None or before.type != GLUE_TABLE:
             continue
+        if _held_secret(before, "parameters") or _held_secret(table, "parameters"):
+            continue  # the names listed are not to be printed, and a guess at them says nothing
         listed, kept = _projected_satellites(before), _projected_satellites(table)
         name = str(table.inputs.get("name") or table.name)
         if listed is None and kept is not None:
@@ -986,6 +1002,7 @@ def _geo_copy_notes(old: State, new: State, changes: list[Change]) -> tuple[str,
         was, now = (_sku_name(r) for r in (before, account))
         geo = [limits.geo_redundant(sku) for sku in (was, now)]
         if geo == [True, False]:
+            was, now = ("[secret]" if _held_secret(r, "sku") else sku for r, sku in ((before, was), (account, now)))
             notes.append(
                 f"{account.name}: sku.name {was} => {now} drops the account's copy in the paired region: its "
                 "objects stay, in the stack's location only, and a regional outage leaves no copy to fail over "
@@ -1002,11 +1019,14 @@ def _sku_name(account: Resource) -> str:
 ENDPOINT_GROUP = "aws-native:groundstation:DataflowEndpointGroup"
 
 
-def _stream_ports(state: State) -> dict[str, Any]:
-    """Each dataflow endpoint's UDP port on the receiver, by the endpoint's name."""
-    ports: dict[str, Any] = {}
+def _stream_ports(state: State) -> dict[str, tuple[Any, bool]]:
+    """Each dataflow endpoint's UDP port on the receiver, by the endpoint's name, and whether the
+    file holds the group's endpoints as a secret (then shown `[secret]`)."""
+    ports: dict[str, tuple[Any, bool]] = {}
     for group in state.resources.values():
-        details = group.inputs.get("endpointDetails") if group.type == ENDPOINT_GROUP else None
+        if group.type != ENDPOINT_GROUP:
+            continue
+        details, hidden = group.inputs.get("endpointDetails"), _held_secret(group, "endpointDetails")
         for detail in details if isinstance(details, list) else []:
             endpoint = detail.get("endpoint") if isinstance(detail, dict) else None
             if not isinstance(endpoint, dict):
@@ -1014,7 +1034,7 @@ def _stream_ports(state: State) -> dict[str, Any]:
             address, name = endpoint.get("address"), endpoint.get("name")
             if isinstance(address, dict) and isinstance(name, str):
                 port = address.get("port")  # a float, as a plan's JSON numbers all are
-                ports[name] = int(port) if isinstance(port, float) and port.is_integer() else port
+                ports[name] = (int(port) if isinstance(port, float) and port.is_integer() else port, hidden)
     return ports
 
 
@@ -1024,8 +1044,14 @@ def _port_notes(old: State, new: State) -> tuple[str, ...]:
     up by port would file one downlink's stream as another's. Said, since the groups' replacement
     alone reads as routine."""
     before, after = _stream_ports(old), _stream_ports(new)
+
+    def shown(port: tuple[Any, bool]) -> Any:
+        return "[secret]" if port[1] else port[0]
+
     moved = [
-        f"{name} {before[name]} => {port}" for name, port in after.items() if name in before and before[name] != port
+        f"{name} {shown(before[name])} => {shown(port)}"
+        for name, port in after.items()
+        if name in before and before[name][0] != port[0]
     ]
     if not moved:
         return ()
@@ -1089,10 +1115,16 @@ def _archived_by(state: State, bucket: str) -> str:
     for resource in state.resources.values():
         if resource.type != lifecycle.S3_LIFECYCLE or bucket not in resource.dependencies.get("bucket", ()):
             continue
-        for rule in resource.inputs.get("rules") or ():
+        rules = resource.inputs.get("rules")
+        if _held_secret(resource, "rules") or not isinstance(rules, list | tuple | type(None)):
+            # rules OLD holds as a secret (encrypted, or not to be printed): where they move
+            # objects is unknown here, and S3 replicates neither Glacier class
+            return f"{' or '.join(UNREPLICATED_CLASSES.values())}, if its rules (a secret in OLD) move any there"
+        for rule in rules or ():
             if not isinstance(rule, Mapping) or rule.get("status") != "Enabled":
                 continue
-            for move in rule.get("transitions") or ():
+            transitions = rule.get("transitions")
+            for move in transitions if isinstance(transitions, list) else ():
                 cls, days = (move.get("storageClass"), move.get("days")) if isinstance(move, Mapping) else (None, None)
                 if cls in UNREPLICATED_CLASSES and isinstance(days, int | float):
                     moves[cls] = min(days, moves.get(cls, days))
