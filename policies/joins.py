@@ -15,6 +15,35 @@ from typing import Any
 from .props import UNKNOWN, as_list, dependencies_of, get, is_seq
 from .tokens import is_type
 
+# Each resource's inputs as the per-resource analysis received them, by URN. AnalyzeStack gives
+# a stack rule each resource's outputs (pulumi/pulumi stepGenerator.AnalyzeResources: "AnalyzeStack
+# is called on the final outputs of each resource"), and after `pulumi up` those hold what the
+# provider read back: an S3 bucket's default encryption, versioning and policy, a topic's default
+# policy, a key's default policy, whatever the program set. The engine calls Analyze with the
+# inputs for every resource of the update before it calls AnalyzeStack, in the same pack process;
+# each Analyze of a URN replaces the last one's (a warm pack analyzes stack after stack).
+PROGRAM_INPUTS: dict[str, Any] = {}
+
+
+def remember_inputs(urn: Any, props: Any) -> None:
+    """Keep `props` as the inputs of `urn` (a resource rule's arguments, in Analyze)."""
+    if isinstance(urn, str) and urn and isinstance(props, Mapping):
+        PROGRAM_INPUTS[urn] = props
+
+
+def given(resource: Any, key: str) -> Any:
+    """`resource`'s `key` as a stack rule sees it: its output, or, where the outputs leave it out,
+    the input the program gave it (Analyze's). azure-native keeps no path parameter among a
+    resource's outputs (a diagnostic setting's `resourceUri`): at `pulumi up` a setting whose
+    `resourceUri` was built from its account's id named nothing, and its blob service was said to
+    have no diagnostic setting."""
+    value = get(resource.props, key)
+    if value is None:
+        inputs = PROGRAM_INPUTS.get(getattr(resource, "urn", None) or "")
+        if inputs is not None:
+            value = get(inputs, key)
+    return value
+
 
 def refers_to(side: Any, key: str, target: Any, target_keys: tuple[str, ...]) -> bool:
     """Whether `side`'s input `key` names `target`: by its known value, equal to one of the
@@ -22,7 +51,7 @@ def refers_to(side: Any, key: str, target: Any, target_keys: tuple[str, ...]) ->
     property dependency, or else by the side's only dependency of the target's type. The value
     decides when known: an id built from another resource's output (`account.id.apply(lambda i:
     f"{i}/blobServices/default")`) depends on the account, and names its blob service."""
-    value = get(side.props, key)
+    value = given(side, key)
     if isinstance(value, str) and value:
         names = {get(target.props, k) for k in target_keys}
         fold = is_azure(target.resource_type)
@@ -95,12 +124,21 @@ def second_writers(
 
 
 def _written(target: Any, name: str) -> bool:
-    """Whether the target's own input `name` writes its setting: set and not empty. A value not
-    known yet is written where the program set it from another resource's outputs, which the
-    engine records as that input's dependencies. Without any it is the provider's own output:
-    S3 Bucket.policy, versioning and encryption, SQS Queue.policy and SNS Topic.policy are
-    computed, unknown in the first preview of a bucket or queue whose program sets none, and
-    were taken for a second writer of every BucketPolicy and QueuePolicy beside them."""
+    """Whether the target's own input `name` writes its setting: set and not empty. Judged on the
+    inputs the program gave it (`PROGRAM_INPUTS`), where the analysis had them: its outputs hold
+    the provider's values too, and at `pulumi up` every bucket and the alert topic were reported
+    as written twice. Otherwise on the outputs: a value not known yet is written where the
+    program set it from another resource's outputs, which the engine records as that input's
+    dependencies. Without any it is the provider's own output: S3 Bucket.policy, versioning and
+    encryption, SQS Queue.policy and SNS Topic.policy are computed, unknown in the first preview of
+    a bucket or queue whose program sets none, and were taken for a second writer of every
+    BucketPolicy and QueuePolicy beside them."""
+    inputs = PROGRAM_INPUTS.get(getattr(target, "urn", None) or "")
+    if inputs is not None:
+        given = inputs.get(name)
+        if given is UNKNOWN or given is None:
+            return given is UNKNOWN
+        return len(given) > 0 if isinstance(given, (str, Mapping)) or is_seq(given) else True
     value = get(target.props, name)
     if value is UNKNOWN:
         return bool(dependencies_of(target, name))

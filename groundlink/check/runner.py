@@ -180,7 +180,7 @@ class _Session:
         stub = self.process.connect()
         wire = Wire(plan, displayable(config))
         diagnostics = []
-        stack_call = stub.AnalyzeStack.future(wire.analyze_stack())
+        stack_call = None
         # in flight together, as the engine analyzes steps as they run in parallel, but at most
         # ANALYZE_WINDOW at once: with every one of a 500-satellite stack's 4,593 resources in
         # flight, the pack's server cancelled calls (CANCELLED) and the check had no verdict
@@ -194,11 +194,15 @@ class _Session:
             while in_flight:
                 call, urn = in_flight.popleft()
                 diagnostics += [(d, urn) for d in call.result().diagnostics]
+            # after every resource's Analyze, as the engine calls it "at the end of the update
+            # operation": a stack rule may read the inputs the pack saw there (policies/joins.py)
+            stack_call = stub.AnalyzeStack.future(wire.analyze_stack())
             diagnostics += [(d, d.urn) for d in stack_call.result().diagnostics]
         finally:  # a call that failed leaves the others: cancelled, not left to a warm pack's workers
             for call, _ in in_flight:
                 call.cancel()
-            stack_call.cancel()
+            if stack_call is not None:
+                stack_call.cancel()
         policies = {p.name: p for p in self.info.policies}
         by_urn = {r.urn: r for r in plan.resources}
         violations = []

@@ -88,7 +88,8 @@ class Wire:
                 dependencies=r.dependencies,
             )
             for key, urns in r.propertyDependencies.items():
-                item.propertyDependencies[key].urns.extend(urns)
+                if urns:  # as the engine sends them: "Skip properties that have no dependencies"
+                    item.propertyDependencies[key].urns.extend(urns)
             provider = self._provider(r)
             if provider is not None:
                 item.provider.CopyFrom(provider)
