@@ -28,6 +28,7 @@ if __name__ == "__main__":
     importlib.import_module("groundlink_policies.struct_dicts").install()  # properties to dicts, faster
     importlib.import_module("groundlink_policies.request_memo").install()  # and once per request
     importlib.import_module("groundlink_policies.config_guard").install()  # a typo in the config refused
+    importlib.import_module("groundlink_policies.program_inputs").install()  # inputs kept for stack rules
     PolicyPack(
         name=pack.PACK_NAME,
         enforcement_level=EnforcementLevel.ADVISORY,

@@ -10,6 +10,7 @@ from typing import Any
 from . import tokens as T
 from .aws_storage import PUBLIC_SCOPE_KEYS, public_allows
 from .joins import of_type, second_writers, sides
+from .program_inputs import inputs_of
 from .props import (
     UNKNOWN,
     as_list,
@@ -92,6 +93,15 @@ def _absent(document: Any) -> bool:
     return document is None or (isinstance(document, str) and not document.strip())
 
 
+def _own_policy(key: Any) -> Any:
+    """The key's own policy as the program gave it: a key's `policy` output is KMS's default
+    policy read back where the program gave none ("If a key policy is not specified, AWS gives
+    the KMS key a default key policy", pulumi-aws kms.Key), so a key left without one was judged
+    as having one at `pulumi up`. Its outputs only where no Analyze of the stack saw its inputs."""
+    inputs = inputs_of(key)
+    return get(inputs, "policy") if inputs is not None else get(key.props, "policy")
+
+
 @stack_rule(
     "aws-kms-key-policy",
     area="aws-iam",
@@ -126,7 +136,7 @@ def kms_key_policy(args: Any, report: Any) -> None:
             )
         separate = sides(args.resources, T.KMS_KEY_POLICY, "keyId", key, KEY_REFERENCES)
         judged.update(p.urn for p in separate)
-        documents = [(key, get(key.props, "policy")), *((p, get(p.props, "policy")) for p in separate)]
+        documents = [(key, _own_policy(key)), *((p, get(p.props, "policy")) for p in separate)]
         present = [(resource, document) for resource, document in documents if not _absent(document)]
         if not present:
             report("no key policy: the default policy is applied implicitly", key.urn)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import tokens as T
-from .joins import name_key, of_type, private_endpoint_reaches
+from .joins import given, name_key, of_type, private_endpoint_reaches
 from .props import UNKNOWN, admits_every_address, as_list, get, same_text
 from .registry import resource_rule, stack_rule
 
@@ -92,7 +92,7 @@ def synapse_firewall_not_open(args: Any, report: Any) -> None:
     for rule in of_type(args.resources, T.SYNAPSE_FIREWALL_RULE):  # a workspace's name, in any case
         by_workspace.setdefault(name_key(rule, "workspaceName"), []).append(rule)
     for rules in (by_workspace[key] for key in sorted(by_workspace)):
-        workspace = get(rules[0].props, "workspaceName")
+        workspace = given(rules[0], "workspaceName")
         for rule in rules:
             if (get(rule.props, "startIpAddress"), get(rule.props, "endIpAddress")) == _EVERY_AZURE_SERVICE:
                 report(

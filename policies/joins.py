@@ -12,23 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from .program_inputs import inputs_of
 from .props import UNKNOWN, as_list, dependencies_of, get, is_seq
 from .tokens import is_type
-
-# Each resource's inputs as the per-resource analysis received them, by URN. AnalyzeStack gives
-# a stack rule each resource's outputs (pulumi/pulumi stepGenerator.AnalyzeResources: "AnalyzeStack
-# is called on the final outputs of each resource"), and after `pulumi up` those hold what the
-# provider read back: an S3 bucket's default encryption, versioning and policy, a topic's default
-# policy, a key's default policy, whatever the program set. The engine calls Analyze with the
-# inputs for every resource of the update before it calls AnalyzeStack, in the same pack process;
-# each Analyze of a URN replaces the last one's (a warm pack analyzes stack after stack).
-PROGRAM_INPUTS: dict[str, Any] = {}
-
-
-def remember_inputs(urn: Any, props: Any) -> None:
-    """Keep `props` as the inputs of `urn` (a resource rule's arguments, in Analyze)."""
-    if isinstance(urn, str) and urn and isinstance(props, Mapping):
-        PROGRAM_INPUTS[urn] = props
 
 
 def given(resource: Any, key: str) -> Any:
@@ -39,7 +25,7 @@ def given(resource: Any, key: str) -> Any:
     have no diagnostic setting."""
     value = get(resource.props, key)
     if value is None:
-        inputs = PROGRAM_INPUTS.get(getattr(resource, "urn", None) or "")
+        inputs = inputs_of(resource)
         if inputs is not None:
             value = get(inputs, key)
     return value
@@ -86,8 +72,9 @@ def is_azure(type_token: str) -> bool:
 
 
 def name_key(resource: Any, key: str) -> str:
-    """`resource`'s input `key` naming its parent, as the cloud compares it: an Azure name without case."""
-    value = str(get(resource.props, key))
+    """`resource`'s input `key` naming its parent, as the cloud compares it: an Azure name without case
+    (read as `given` reads it: azure-native leaves a path parameter out of the outputs)."""
+    value = str(given(resource, key))
     return value.casefold() if is_azure(resource.resource_type) else value
 
 
@@ -125,7 +112,7 @@ def second_writers(
 
 def _written(target: Any, name: str) -> bool:
     """Whether the target's own input `name` writes its setting: set and not empty. Judged on the
-    inputs the program gave it (`PROGRAM_INPUTS`), where the analysis had them: its outputs hold
+    inputs the program gave it (policies/program_inputs.py), where the analysis had them: its outputs hold
     the provider's values too, and at `pulumi up` every bucket and the alert topic were reported
     as written twice. Otherwise on the outputs: a value not known yet is written where the
     program set it from another resource's outputs, which the engine records as that input's
@@ -133,11 +120,15 @@ def _written(target: Any, name: str) -> bool:
     encryption, SQS Queue.policy and SNS Topic.policy are computed, unknown in the first preview of
     a bucket or queue whose program sets none, and were taken for a second writer of every
     BucketPolicy and QueuePolicy beside them."""
-    inputs = PROGRAM_INPUTS.get(getattr(target, "urn", None) or "")
+    inputs = inputs_of(target)
     if inputs is not None:
-        given = inputs.get(name)
-        if given is UNKNOWN or given is None:
-            return given is UNKNOWN
+        # read through `get`: the SDK's proxy raises on an unknown value, which ended the whole
+        # rule in an advisory "can't run policy during preview" and hid every violation of it
+        given = get(inputs, name)
+        if given is UNKNOWN:
+            return True  # an input the program set, known once its sources exist
+        if given is None:
+            return False
         return len(given) > 0 if isinstance(given, (str, Mapping)) or is_seq(given) else True
     value = get(target.props, name)
     if value is UNKNOWN:

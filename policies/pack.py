@@ -40,7 +40,6 @@ from . import (  # noqa: F401  (importing a module registers its rules)
     tagging,
     unread_kinds,
 )
-from .joins import remember_inputs
 from .registry import RULES, Rule
 from .tokens import is_type
 
@@ -68,11 +67,8 @@ def _validate(rule: Rule):
     defaults = rule.defaults()
 
     def validate(args: Any, report: Any) -> None:
-        if rule.kind == "resource":
-            # the inputs the program gave the resource, which a stack rule sees only as outputs
-            remember_inputs(getattr(args, "urn", None), getattr(args, "props", None))
-            if rule.types and not is_type(args.resource_type, rule.types):
-                return
+        if rule.kind == "resource" and rule.types and not is_type(args.resource_type, rule.types):
+            return
         rule.fn(_WithDefaults(args, defaults), report)
 
     validate.__name__ = rule.fn.__name__

@@ -25,7 +25,6 @@ import copy
 import dataclasses
 import functools
 import json
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -239,11 +238,6 @@ def run(rule: str, state: State) -> list[Any]:
     servicer = _servicer(rule, state.config)
     wire = Wire(state.plan, plan_stack_config(state.plan))
     if state.resource is None:
-        # a stack case is judged on the plan's outputs, which the offline engine makes its inputs:
-        # the inputs an earlier case's Analyze left in the pack (policies/joins.py PROGRAM_INPUTS,
-        # which a stack rule reads first) are another plan's (tests/test_pack_deployed_outputs.py
-        # runs Analyze before AnalyzeStack, as the engine and groundlink check do)
-        sys.modules[PACK.remember_inputs.__module__].PROGRAM_INPUTS.clear()
         names = {r.urn: r.name for r in state.plan.resources}
         return [
             (message, names[urn])

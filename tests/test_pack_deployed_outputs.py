@@ -76,3 +76,70 @@ def test_a_diagnostic_setting_named_by_a_path_its_outputs_leave_out_still_covers
     setting["outputs"].pop("resourceUri", None)
     result = check_plans([Plan.from_json(doc)])
     assert [v for v in result.violations if v.policy == "azure-data-access-logs"] == []
+
+
+def test_an_input_not_known_yet_still_lets_the_stack_rules_run_through_analyze() -> None:
+    """The inputs kept from Analyze hold a first preview's unknown values: read as the SDK's
+    proxy reads them, an unknown raised, and the whole stack rule ended in one advisory "can't
+    run policy during preview", hiding its every violation (a key's policy built from outputs
+    switched off aws-kms-key-policy). Read through the pack's `get`, an unknown input the
+    program set from another resource is a writer, and the rules run."""
+    import dataclasses
+
+    from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
+
+    from . import pack_cases
+    from .pack_harness import FromOutputs, changed_plan
+
+    plan = changed_plan(
+        cached_plan("noaa20.yaml", "aws"),
+        f"{pack_cases.ALERTS}/policy",
+        FromOutputs(UNKNOWN_STRING_VALUE, pack_cases.KEY),
+    )
+    result = check_plans([plan])
+    assert not [v for v in result.violations if "can't run policy" in v.message]
+    assert [(v.policy, v.enforcement) for v in result.violations if v.policy in ONE_WRITER] == [
+        ("aws-messaging-one-resource-per-setting", "mandatory")
+    ]
+    planned = cached_plan("noaa20.yaml", "aws")
+    (key,) = [r for r in planned.resources if r.type == "aws:kms/key:Key"]
+    unknown_key = dataclasses.replace(key, inputs={**key.inputs, "policy": UNKNOWN_STRING_VALUE})
+    first_preview = dataclasses.replace(planned, resources=[unknown_key if r is key else r for r in planned.resources])
+    assert not [v for v in check_plans([first_preview]).violations if "can't run policy" in v.message]
+
+
+def test_a_key_the_program_gave_no_policy_is_refused_though_kms_reads_back_its_default() -> None:
+    """A key's `policy` output is KMS's default policy where the program gave none: judged on
+    it, a key without an explicit policy passed at `pulumi up` and in every preview after; only
+    the offline check, whose outputs echo the inputs, reported it."""
+    doc = copy.deepcopy(cached_plan("noaa20.yaml", "aws").to_json())
+    (key,) = [r for r in doc["resources"] if r["type"] == "aws:kms/key:Key"]
+    del key["inputs"]["policy"]
+    key["outputs"]["policy"] = json.dumps(
+        {"Version": "2012-10-17", "Id": "key-default-1", "Statement": [{"Sid": "Enable IAM User Permissions"}]}
+    )
+    result = check_plans([Plan.from_json(doc)])
+    assert [(v.policy, v.resource_name, v.message) for v in result.violations if v.policy == "aws-kms-key-policy"] == [
+        ("aws-kms-key-policy", key["name"], "no key policy: the default policy is applied implicitly")
+    ]
+
+
+def test_a_synapse_firewall_rule_is_named_by_its_workspace_though_the_outputs_leave_it_out() -> None:
+    """`workspaceName` is a path parameter azure-native leaves out of a firewall rule's outputs:
+    the rules of every workspace were grouped as one, under "workspace None"."""
+    from .conftest import variant_plan
+
+    doc = copy.deepcopy(variant_plan("azure", {"analytics.sql_clients": ["203.0.113.0/24"]}).to_json())
+    rules = [r for r in doc["resources"] if r["type"] == "azure-native:synapse:IpFirewallRule"]
+    assert rules
+    workspace = rules[0]["inputs"]["workspaceName"]
+    for rule in rules:
+        rule["inputs"].update(startIpAddress="0.0.0.0", endIpAddress="0.0.0.0")
+        rule["outputs"].update(startIpAddress="0.0.0.0", endIpAddress="0.0.0.0")
+        rule["outputs"].pop("workspaceName", None)
+    messages = [
+        v.message
+        for v in check_plans([Plan.from_json(doc)]).violations
+        if v.policy == "azure-synapse-firewall-not-open"
+    ]
+    assert messages and all(f"of workspace {workspace} admits every Azure service" in m for m in messages)
