@@ -437,13 +437,16 @@ def lookup_problem(path: Path) -> str | None:
             return reason(error)
     except ValueError as error:  # a NUL in the path
         return str(error)
-    whole = os.path.abspath(path)
-    existing = next((p for p in Path(whole).parents if p.is_dir()), Path("/"))
+    whole = Path(os.path.abspath(path))
+    existing = next((p for p in whole.parents if p.is_dir()), Path("/"))
     try:
         name_max, path_max = os.pathconf(existing, "PC_NAME_MAX"), os.pathconf(existing, "PC_PATH_MAX")
     except (OSError, ValueError):
         name_max, path_max = 255, 4096
-    if any(len(os.fsencode(part)) > name_max for part in Path(whole).parts) or len(os.fsencode(whole)) >= path_max:
+    # the names still to be made, on the file system of the directory they go in; the path as it
+    # is given, which is what the system is handed (a relative one counts from the directory)
+    made = whole.relative_to(existing).parts
+    if any(len(os.fsencode(part)) > name_max for part in made) or len(os.fsencode(str(path))) >= path_max:
         return os.strerror(errno.ENAMETOOLONG)
     return None
 

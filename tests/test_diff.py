@@ -850,3 +850,24 @@ def test_a_job_definition_updated_is_a_new_revision_whose_arn_the_pipe_takes_ane
     assert pipe.action == "update"
     assert [(p.path, p.new) for p in pipe.properties] == [("targetParameters", COMPUTED)]
     assert not diff.data_loss
+
+
+def test_a_job_definition_retagged_keeps_its_revision_and_the_pipe_its_target():
+    """A tags-only change retags the revision the job definition has (terraform-provider-aws
+    registers a new one only for a change beside its tags): the pipe and its policy are
+    unchanged, where any other update renews the ARN they read."""
+
+    def to_jobs(data) -> None:
+        data["processing"].update(mode="container_job", container_image="ghcr.io/example/groundlink:1.0")
+
+    def retagged(data) -> None:
+        to_jobs(data)
+        data["mission"]["tags"]["cost-center"] = "eo-ground-9"
+
+    diff = one_diff(edited(to_jobs), edited(retagged), "aws")
+    job = change_of(diff, "aws:batch/jobDefinition:JobDefinition", "noaa20-processing-job")
+    assert job.action == "update" and {p.path.split(".")[0] for p in job.properties} <= {"tags", "tagsAll"}
+    # every resource is retagged, and nothing reads a new ARN of it
+    assert not [p for c in diff.changes for p in c.properties if p.new == COMPUTED]
+    pipe = change_of(diff, "aws:pipes/pipe:Pipe", "noaa20-processing-pipe")
+    assert {p.path.split(".")[0] for p in pipe.properties} <= {"tags", "tagsAll"}

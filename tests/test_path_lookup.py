@@ -150,3 +150,20 @@ def test_compare_refuses_an_out_whose_files_would_pass_path_max_before_planning(
     assert line.startswith(f"groundlink: --out {tmp_path}/ddd") and "…" in line
     assert line.endswith(f"rrr: cannot write compare.json in it ({os.strerror(errno.ENAMETOOLONG)})")
     assert planned == [] and not out.exists()
+
+
+def test_a_relative_path_is_measured_as_given_not_from_the_root(tmp_path: Path, monkeypatch) -> None:
+    """The system limits the path it is handed: a short relative name in a deep directory is
+    written there, though the directory and the name together pass PATH_MAX."""
+    from groundlink.outputs import lookup_problem
+
+    path_max = os.pathconf(tmp_path, "PC_PATH_MAX")
+    deep = tmp_path
+    while len(os.fsencode(str(deep))) < path_max - 40:
+        deep = deep / ("d" * min(200, path_max - 40 - len(os.fsencode(str(deep)))))
+    deep.mkdir(parents=True)
+    monkeypatch.chdir(deep)
+    name = Path("r" * 60 + ".json")
+    assert len(os.fsencode(str(deep / name))) >= path_max
+    assert lookup_problem(name) is None
+    name.write_text("{}")  # and the system takes it

@@ -618,7 +618,17 @@ def test_a_figure_in_a_text_cell_is_kept_whole_and_the_text_around_it_escaped():
 
 @pytest.mark.parametrize(
     "name",
-    ["specs/a b.yaml", "s\x1b[2J\nnl.yaml", "it's \\ \x01.yaml", "plain.yaml", "\u2028.yaml"],
+    [
+        "specs/a b.yaml",
+        "s\x1b[2J\nnl.yaml",
+        "it's \\ \x01.yaml",
+        "plain.yaml",
+        "\u2028.yaml",
+        # not ASCII: bash's \xHH is one byte, so these are \u and \U escapes
+        "mission\xa0x.yaml",
+        "soft\xadhyphen\x85.yaml",
+        "tag\U000e0001.yaml",
+    ],
 )
 def test_the_rerun_command_names_the_spec_as_a_shell_reads_it_back(tmp_path, name):
     """The report's command for a run with the missing prices quoted a spec whose name held an

@@ -700,6 +700,16 @@ def _forces(path: str, forcing: frozenset[str] | None, stateful: bool) -> tuple[
     return tuple(rules.forced_by(path, forcing or frozenset()))
 
 
+def _renews(change: Change) -> bool:
+    """An update that makes a new object under a new ARN (RENEWED_BY_UPDATE): of a job
+    definition, any change but its tags, which the provider applies to the revision it has
+    (terraform-provider-aws resourceJobDefinitionUpdate: a new revision only
+    `if d.HasChangesExcept(names.AttrTags, names.AttrTagsAll)`)."""
+    return change.type in RENEWED_BY_UPDATE and any(
+        p.path.split(".")[0] not in ("tags", "tagsAll") for p in change.properties
+    )
+
+
 def diff_states(old: State, new: State) -> Diff:
     """Every create, update, replace and delete that turns OLD into NEW."""
     old = align(old, new)
@@ -769,7 +779,7 @@ def diff_states(old: State, new: State) -> Diff:
                     before.pending,
                     sooner,
                 )
-        now = {k for k, c in decided.items() if c.action == "replace" or c.type in RENEWED_BY_UPDATE}
+        now = {k for k, c in decided.items() if c.action == "replace" or _renews(c)}
         if now == replaced:
             break
         replaced = now

@@ -717,13 +717,15 @@ def _shell_word(text: str) -> str:
 
 
 def _ansi_c(c: str) -> str:
-    """One character inside bash's $'...': a backslash and a quote escaped, a control character
-    as its \\x or \\u escape, anything else as it is."""
+    """One character inside bash's $'...': a backslash and a quote escaped, a control or format
+    character as its escape, anything else as it is. `\\xHH` is one byte to bash, so only an
+    ASCII character is written so; `\\uHHHH` takes four digits, `\\UHHHHHHHH` eight."""
     if c in "\\'":
         return "\\" + c
     if c.isprintable():
         return c
-    return f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}"
+    code = ord(c)
+    return f"\\x{code:02x}" if code < 0x80 else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def _source(price: dict[str, Any]) -> str:
