@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import tokens as T
-from .joins import of_type, sides
+from .joins import given, of_type, sides
 from .props import UNKNOWN, as_list, dependencies_of, get, is_true, same_text
 from .registry import resource_rule, stack_rule
 
@@ -90,7 +90,9 @@ def _may_be_on(resources: list[Any], target: Any) -> bool:
         d.urn for d in getattr(target, "dependencies", None) or [] if T.is_type(d.resource_type, T.STORAGE_ACCOUNT)
     }
     return any(
-        get(setting.props, "resourceUri") is UNKNOWN
+        # read as given: azure-native keeps no path parameter among a setting's outputs, in a
+        # preview either, so under the CLI this was never unknown and the blob service was judged
+        given(setting, "resourceUri") is UNKNOWN
         and any(d.urn in parents for d in dependencies_of(setting, "resourceUri"))
         for setting in of_type(resources, T.DIAGNOSTIC_SETTING)
     )

@@ -143,3 +143,28 @@ def test_a_synapse_firewall_rule_is_named_by_its_workspace_though_the_outputs_le
         if v.policy == "azure-synapse-firewall-not-open"
     ]
     assert messages and all(f"of workspace {workspace} admits every Azure service" in m for m in messages)
+
+
+def test_a_first_preview_setting_built_from_the_account_waits_for_its_blob_service() -> None:
+    """azure-native puts no path parameter among a resource's outputs, in a preview either: a
+    diagnostic setting's `resourceUri` built from its account's id, not known yet on a first
+    preview, was read from the outputs (absent, so not unknown), and its blob service was
+    judged at once and said to have none, where docs/policies.md says it is judged at `up`."""
+    from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
+
+    doc = copy.deepcopy(cached_plan("noaa20.yaml", "azure").to_json())
+    account = next(r for r in doc["resources"] if r["type"] == "azure-native:storage:StorageAccount")
+    blob = next(r for r in doc["resources"] if r["type"] == "azure-native:storage:BlobServiceProperties")
+    (setting,) = [
+        r
+        for r in doc["resources"]
+        if r["type"] == "azure-native:monitor:DiagnosticSetting"
+        and r["inputs"]["resourceUri"].endswith("/blobServices/default")
+    ]
+    setting["inputs"]["resourceUri"] = UNKNOWN_STRING_VALUE
+    setting["propertyDependencies"]["resourceUri"] = [account["urn"]]
+    setting["dependencies"].append(account["urn"])
+    account["outputs"]["id"] = blob["outputs"]["id"] = UNKNOWN_STRING_VALUE
+    setting["outputs"].pop("resourceUri", None)
+    result = check_plans([Plan.from_json(doc)])
+    assert [v for v in result.violations if v.policy == "azure-data-access-logs"] == []
