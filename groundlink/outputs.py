@@ -430,7 +430,7 @@ def lookup_problem(path: Path) -> str | None:
     files under `--out`) are checked too: pathlib's `exists` raises on those errors, and a stem
     that fitted with `.json` but not with `-azure.json` ended `plan` in a traceback."""
     try:
-        os.lstat(path)
+        os.stat(path)  # through links: a loop of them is refused (ELOOP), a broken one is a new file
         return None
     except OSError as error:
         if error.errno not in (errno.ENOENT, errno.ENOTDIR):

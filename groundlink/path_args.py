@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import errno
 import functools
 import os
 import shutil
@@ -30,7 +29,7 @@ from typing import NamedTuple, NoReturn
 
 from .errors import UsageError
 from .inputs import InputError
-from .outputs import lies_under, reason
+from .outputs import lies_under, lookup_problem
 
 SPEC = "spec"  # read: a mission spec, read again and again (copied once when not a file)
 OLD = "old"  # read: a spec, a plan or a checkpoint, read twice (copied once when not a file)
@@ -211,21 +210,9 @@ def _refuse_unusable(arg: PathArg, value: str) -> None:
     by a file. A path that is not there is for the command to judge, but a name too long to be
     created is refused now, before anything is read."""
     named = f"{arg.flag} {value}" if arg.flag.startswith("-") else value
-    try:
-        os.stat(value)
-        return
-    except OSError as error:
-        if error.errno not in (errno.ENOENT, errno.ENOTDIR):
-            _refuse(arg, named, reason(error))
-    except ValueError as error:  # a NUL in the path
-        _refuse(arg, named, str(error))
-    existing = next((p for p in Path(os.path.abspath(value)).parents if p.is_dir()), Path("/"))
-    try:
-        name_max = os.pathconf(existing, "PC_NAME_MAX")
-    except (OSError, ValueError):
-        name_max = 255
-    if any(len(os.fsencode(part)) > name_max for part in Path(value).parts):
-        _refuse(arg, named, os.strerror(errno.ENAMETOOLONG))
+    problem = lookup_problem(Path(value))
+    if problem is not None:
+        _refuse(arg, named, problem)
 
 
 def _refuse(arg: PathArg, named: str, why: str) -> NoReturn:
