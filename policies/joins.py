@@ -33,15 +33,20 @@ def given(resource: Any, key: str) -> Any:
 
 def refers_to(side: Any, key: str, target: Any, target_keys: tuple[str, ...]) -> bool:
     """Whether `side`'s input `key` names `target`: by its known value, equal to one of the
-    target's `target_keys` (what the cloud reads); while the value is not known, by the engine's
-    property dependency, or else by the side's only dependency of the target's type. The value
+    target's `target_keys` (what the cloud reads); while the value or the target's keys are not
+    known, by the engine's property dependency, or else by the side's only dependency of the target's type. The value
     decides when known: an id built from another resource's output (`account.id.apply(lambda i:
     f"{i}/blobServices/default")`) depends on the account, and names its blob service."""
     value = given(side, key)
     if isinstance(value, str) and value:
-        names = {get(target.props, k) for k in target_keys}
+        names = [get(target.props, k) for k in target_keys]
         fold = is_azure(target.resource_type)
-        return any(same_reference(value, n, fold_names=fold) for n in names if isinstance(n, str))
+        if any(same_reference(value, n, fold_names=fold) for n in names if isinstance(n, str)):
+            return True
+        if not any(n is UNKNOWN for n in names):
+            return False
+        # the target's own names are not known yet (a preview that creates or replaces it): nothing
+        # to compare the value with, so the engine's record of what the input was built from decides
     linked = dependencies_of(side, key)
     if linked:
         return any(dep.urn == target.urn for dep in linked)

@@ -1996,6 +1996,8 @@ fires(
     (f"VPC {VPC}: flow log {FLOW_LOG} delivers to log group {FLOW_GROUP}, which has no kmsKeyId", VPC),
 )
 passes(rule, "partner-aws", {f"{FLOW_GROUP}/kmsKeyId": UNKNOWN})
+# a preview that creates or replaces the VPC: its id is not known, and the flow log's vpcId was built from it
+passes(rule, "partner-aws", {f"{VPC}/id": UNKNOWN})
 fires(
     rule,
     "partner-aws",
@@ -3674,6 +3676,8 @@ for stack, kind, engine, setting, categories in (
     no_trail = (f"{kind} {engine} has no diagnostic setting (queries leave no audit trail)", engine)
     fires(rule, stack, {setting: DROP}, no_trail)
     fires(rule, stack, {f"{setting}/resourceUri": "/subscriptions/s/other"}, no_trail)
+    # a preview that creates or replaces the engine: the setting's resourceUri was built from its id
+    passes(rule, stack, {f"{engine}/id": UNKNOWN})
     fires(
         rule,
         stack,
