@@ -50,6 +50,7 @@ BROAD_MANAGED = re.compile(
     r"arn:aws[a-z-]*:iam::aws:policy/(AmazonS3FullAccess|PowerUserAccess|AdministratorAccess|AWSLambdaExecute)"
 )
 WEB_APP = ("azure-native:web:WebApp",)
+SCM_BASIC_AUTH = ("azure-native:web:WebAppScmAllowed",)
 STORAGE_ACCOUNT = ("azure-native:storage:StorageAccount",)
 SUBNET = ("azure-native:network:Subnet",)
 # Flex Consumption and Container Apps take a subnet delegated to this service (docs/processing.md)
@@ -375,6 +376,43 @@ def functions_app_closed(args: Any, report: Any) -> None:
     identity = get(props, "identity", "type")
     if identity is not UNKNOWN and (identity is None or same_text(identity, "None")):
         report(NO_IDENTITY)
+
+
+@stack_rule(
+    "processing-functions-app-no-basic-auth",
+    area="processing",
+    severity="medium",
+    enforcement="mandatory",
+    controls=(
+        "Azure Policy aede300b-d67f-480a-ae26-4b3dfb1a1fdc (App Service apps should have local authentication "
+        "methods disabled for SCM site deployments)",
+        "MCSB IM-1",
+    ),
+    description="An Azure Functions app's deployment (SCM) site refuses basic-auth publishing credentials, which "
+    "App Service allows unless a basicPublishingCredentialsPolicies/scm resource says otherwise: a deployment "
+    "signs in with Entra ID, as the package's upload to its deployment container does.",
+    remediation="Add azure_native.web.WebAppScmAllowed(name=<the app's name>, resource_group_name=..., allow=False) "
+    "beside the app.",
+)
+def functions_app_no_basic_auth(args: Any, report: Any) -> None:
+    for app in of_type(args.resources, WEB_APP):
+        if not is_function_app(app.props):
+            continue
+        policies = sides(args.resources, SCM_BASIC_AUTH, "name", app, ("name",))
+        if not policies:
+            report(
+                f"functions app {app.name} takes basic-auth publishing credentials on its SCM site (no "
+                "WebAppScmAllowed with allow false: App Service's default allows them)",
+                app.urn,
+            )
+        for policy in policies:
+            allow = get(policy.props, "allow")
+            if allow is not UNKNOWN and (allow is None or is_true(allow)):
+                report(
+                    f"functions app {app.name} takes basic-auth publishing credentials on its SCM site "
+                    f"(WebAppScmAllowed {policy.name} has allow {'unset' if allow is None else str(allow).lower()})",
+                    policy.urn,
+                )
 
 
 def _archive_members(code: Any) -> set[str]:

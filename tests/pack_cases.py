@@ -4426,6 +4426,44 @@ fires(
     ),
 )
 
+rule = "processing-functions-app-no-basic-auth"
+SCM_BASIC_AUTH = "noaa20-processing-scm-basic-auth"
+passes(rule, "noaa20-azure")
+passes(rule, "partner-azure")
+fires(
+    rule,
+    "noaa20-azure",
+    {SCM_BASIC_AUTH: DROP},
+    (
+        f"functions app {APP} takes basic-auth publishing credentials on its SCM site (no WebAppScmAllowed with "
+        "allow false: App Service's default allows them)",
+        APP,
+    ),
+)
+fires(
+    rule,
+    "noaa20-azure",
+    {f"{SCM_BASIC_AUTH}/allow": True},
+    (
+        f"functions app {APP} takes basic-auth publishing credentials on its SCM site (WebAppScmAllowed "
+        f"{SCM_BASIC_AUTH} has allow true)",
+        SCM_BASIC_AUTH,
+    ),
+)
+passes(rule, "noaa20-azure", {f"{SCM_BASIC_AUTH}/allow": UNKNOWN})
+# the policy names another app: this one keeps App Service's default
+fires(
+    rule,
+    "noaa20-azure",
+    {f"{SCM_BASIC_AUTH}/name": "func-elsewhere"},
+    (
+        f"functions app {APP} takes basic-auth publishing credentials on its SCM site (no WebAppScmAllowed with "
+        "allow false: App Service's default allows them)",
+        APP,
+    ),
+)
+passes(rule, "noaa20-azure", {f"{APP}/kind": "app,linux"})  # a web app, not the processor: not judged here
+
 # === Azure network ==============================================================================
 
 BASELINES["noaa20-azure-private"] = Stack("noaa20.yaml", "azure", {"security.network": "private"})

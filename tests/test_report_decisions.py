@@ -251,7 +251,7 @@ def test_a_cloud_without_changes_says_no_changes(reference):
     uncompared = "; 1 input(s) not compared" if aws["notCompared"] else ""
     assert _texts(section.paragraphs) == [
         f"aws: no changes; 86 unchanged{uncompared}",
-        "azure: no changes; 58 unchanged",
+        "azure: no changes; 59 unchanged",
     ]
     # what the counts call not compared is named, one row each, as the terminal names it (its
     # input in the reason: nothing forces a replacement there)

@@ -226,6 +226,20 @@ class AzureProcessing(MissionComponent):
             ),
             "processing.function",
         )
+        # The package reaches the app through its deployment container (an upload with Entra ID),
+        # never through the deployment (SCM) site, whose basic-auth publishing credentials App
+        # Service allows unless told otherwise (Microsoft Learn, "Disable basic authentication in
+        # App Service deployments"). Flex Consumption has no FTP to close.
+        self.realize(
+            azure.web.WebAppScmAllowed(
+                self.child_name("scm-basic-auth"),
+                allow=False,
+                name=self.app.name,
+                resource_group_name=self.resource_group_name,
+                opts=self.opts(),
+            ),
+            "processing.function",
+        )
         return self.app
 
     def _container_job(self) -> azure.app.Job:
