@@ -278,6 +278,12 @@ class MissionComponent(pulumi.ComponentResource):
         with a 51st at `pulumi up`. The spec's last tags give way (`tags_up_to`)."""
         return self.tags_up_to(TAGS_PER_RESOURCE_MAX, what, own=extra)
 
+    def console_name(self, name: str) -> dict[str, str]:
+        """The `Name` tag the AWS console lists a VPC or a subnet by, unless the spec's tags give
+        every resource a `Name` of their own: the resource's own tags win (`tags_and`), and a
+        spec's tag was replaced there without a word."""
+        return {} if "Name" in self.mission.tags else {"Name": name}
+
     def realize(self, resource: R, *capability_ids: str) -> R:
         """Record that `resource` realizes the given capabilities; returns the resource."""
         self.realization.record(resource.pulumi_resource_type, resource.pulumi_resource_name, capability_ids)

@@ -261,3 +261,19 @@ def test_default_tags_that_leave_no_room_for_groundlinks_own_are_refused_naming_
         "(mission, owner, data-classification, managed-by)"
     )
     assert _with_defaults({"processing.mode": "function"}, dict(list(defaults.items())[:6])).resources
+
+
+def test_a_spec_name_tag_names_the_vpc_and_subnet_too():
+    """groundlink names the mission VPC and its subnet with a `Name` tag of their own; a spec whose
+    tags hold a `Name` for every resource got it on every resource but those two, replaced without
+    a word. The spec's tag is the user's choice, and it is kept there too."""
+    plan = variant_plan("aws", {"mission.tags": {"Name": "custom-name"}, "security.network": "private"})
+    named = plan.of_type("aws:ec2/vpc:Vpc") + plan.of_type("aws:ec2/subnet:Subnet")
+    assert len(named) == 2
+    assert [r.inputs["tags"]["Name"] for r in named] == ["custom-name", "custom-name"]
+    tagged = [r for r in plan.resources if r.custom and "Name" in (r.inputs.get("tags") or {})]
+    assert len(tagged) > 20 and {r.inputs["tags"]["Name"] for r in tagged} == {"custom-name"}
+    # without it, each keeps its own console name
+    plain = variant_plan("aws", {"security.network": "private"})
+    own = plain.of_type("aws:ec2/vpc:Vpc") + plain.of_type("aws:ec2/subnet:Subnet")
+    assert [r.inputs["tags"]["Name"] for r in own] == [r.name for r in own]

@@ -153,7 +153,7 @@ class AwsNetwork(MissionComponent):
                 cidr_block=vpc_cidr,
                 enable_dns_support=True,
                 enable_dns_hostnames=True,
-                tags=self.tags_and({"Name": self.child_name("vpc")}, "a VPC, beside its Name tag,"),
+                tags=self.tags_and(self.console_name(self.child_name("vpc")), "a VPC, beside its Name tag,"),
                 opts=self.opts(),
             ),
             *caps,
@@ -175,7 +175,7 @@ class AwsNetwork(MissionComponent):
                 # subnet made before the zone was pinned keeps its own, as replacing it with the
                 # same range would fail on the overlap
                 availability_zone_id=zone_ids[0] if zone_ids else None,
-                tags=self.tags_and({"Name": self.child_name("private")}, "a subnet, beside its Name tag,"),
+                tags=self.tags_and(self.console_name(self.child_name("private")), "a subnet, beside its Name tag,"),
                 opts=self.opts(ignore_changes=["availabilityZoneId"]) if zone_ids else self.opts(),
             ),
             *caps,
