@@ -831,13 +831,16 @@ def test_an_error_while_json_rows_stream_says_how_many_were_printed(
     ("kind", "said"),
     [
         ("missing", "no such directory"),
-        ("file", "not a directory"),
+        ("file", "not a directory; give the directory {}"),
         ("link", "a broken symbolic link (to gone), not a directory"),
     ],
 )
 @pytest.mark.parametrize("command", ["process", "query"])
 def test_a_directory_argument_that_is_not_one_says_what_it_is(tmp_path, capsys, kind, said, command):
-    """A path that does not exist (a typo) was called "not a directory", as a file is."""
+    """A path that does not exist (a typo) was called "not a directory", as a file is; a file
+    given for the directory (one capture of the contact) is told which directory is wanted."""
+    wanted = {"process": "holding the contact's capture files", "query": "process wrote (its --out)"}[command]
+    said = said.format(wanted)
     from groundlink.cli import main
 
     path = tmp_path / "contact"

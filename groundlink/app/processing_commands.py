@@ -138,7 +138,8 @@ def run_process(args: argparse.Namespace) -> int:
         if value is not None and (why := name_problem(value)):
             raise UsageError(f"{flag}: {why}")
     if not args.contact_dir.is_dir():
-        raise UsageError(f"{args.contact_dir}: {_not_a_directory(args.contact_dir)}")
+        why = _not_a_directory(args.contact_dir, "holding the contact's capture files")
+        raise UsageError(f"{args.contact_dir}: {why}")
     _check_apart(args.contact_dir, args.out)
     if why := not_utf8_name(args.out):  # the Parquet writer takes UTF-8 paths only: it failed mid-run
         raise UsageError(f"--out {why}")
@@ -209,11 +210,14 @@ def _say_written(summaries: list[dict[str, Any]], out: Path) -> None:
         print(f"wrote {escaped(str(out))}")  # an ESC in --out printed raw, as say_written's did
 
 
-def _not_a_directory(path: Path) -> str:
-    """Why a directory argument is not one: missing (a typo) is not the same as a file."""
+def _not_a_directory(path: Path, wanted: str) -> str:
+    """Why a directory argument is not one: missing (a typo) is not the same as a file, and a
+    file (one capture of the contact, one product) is told which directory is wanted."""
     if path.is_symlink() and not path.exists():
         return f"a broken symbolic link (to {os.readlink(path)}), not a directory"
-    return "not a directory" if path.exists() else "no such directory"
+    if path.exists():
+        return f"not a directory; give the directory {wanted}"
+    return "no such directory"
 
 
 def _say_leftovers(out: Path, written: set[tuple[str, str]]) -> None:
@@ -344,7 +348,7 @@ def run_query(args: argparse.Namespace) -> int:
     from ..processing.query import NotProducts, check_products, connect
 
     if not args.products_dir.is_dir():
-        raise UsageError(f"{args.products_dir}: {_not_a_directory(args.products_dir)}")
+        raise UsageError(f"{args.products_dir}: {_not_a_directory(args.products_dir, 'process wrote (its --out)')}")
     if why := not_utf8_name(args.products_dir.resolve()):  # DuckDB failed on it: std::bad_cast
         raise UsageError(why)
     if (args.sql is None) == (not args.examples):
