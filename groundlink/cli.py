@@ -295,10 +295,30 @@ class _OneLineErrors(argparse.ArgumentParser):
         hint = f" (did you mean {' or '.join(guesses)}?)" if guesses else ""
         hint += f" (a path starting with -: {' '.join(paths)})" if paths and not moved else ""
         hint += f" (after -- every word is an argument: give {' '.join(moved)} before --)" if moved else ""
+        hint += "".join(
+            f" ({flag} takes no value{_where_it_writes(flag, word)})" for flag, word in self._valued(extras)
+        )
         # a word holding a newline or another control character (SQL of several lines) is shown
         # escaped: echoed as it was, it broke the one line in two
         shown = [repr(extra) if any(not c.isprintable() for c in extra) else extra for extra in extras]
         return f"unrecognized arguments: {' '.join(shown)}{hint}"
+
+    def _valued(self, extras: list[str]) -> list[tuple[str, str]]:
+        """(flag, word) for each left-over word given right after a flag of this command that takes
+        no value: `diff OLD NEW --json out.json`, as `plan --json FILE` takes one."""
+        before = dict(zip(self._given[1:], self._given, strict=False))
+        found = []
+        for extra in extras:
+            flag = before.get(extra, "")
+            action = self._option_string_actions.get(flag)
+            if extra[:1] != "-" and action is not None and action.nargs == 0:
+                found.append((flag, extra))
+        return found
+
+
+def _where_it_writes(flag: str, word: str) -> str:
+    """Where a valueless `--json` sends its JSON, for a user who gave it a file."""
+    return f": the JSON goes to standard output; redirect it, > {word}" if flag == "--json" else ""
 
 
 # The module docstring's first line, kept apart from it: `python -OO` (PYTHONOPTIMIZE=2, which some
