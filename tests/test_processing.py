@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -212,7 +213,7 @@ def test_junk_between_frames_is_skipped_and_counted_and_the_frame_before_it_not_
     assert (summary["ok_frames"], summary["skipped_bytes"], summary["corrupt_frames"]) == (4, 900, 1)
     (bad,) = [r for r in index_rows(tmp_path, CONTACT_A) if r["status"] == "corrupt"]
     assert bad["frame"] == 2 and bad["reason"] == (
-        "followed by 600 bytes off the frame grid (datagrams out of order): its own bytes may be among them"
+        "followed by 600 bytes off the frame grid (datagrams lost or out of order): its own bytes may be among them"
     )
     assert stream_file(tmp_path, CONTACT_A, 157, 0) == stream_of(frames([0, 1, 3, 4]))
 
@@ -272,7 +273,7 @@ def test_a_marker_beyond_the_reach_says_nothing_of_the_frame_before_it(
 
     bad = {r["frame"]: r["reason"] for r in index_rows(tmp_path, CONTACT_A) if r["status"] == "corrupt"}
     assert bad == {
-        2: "followed by 2999 bytes off the frame grid (datagrams out of order): its own bytes may be among them"
+        2: "followed by 2999 bytes off the frame grid (datagrams lost or out of order): its own bytes may be among them"
     }
     assert (summary["ok_frames"], summary["skipped_bytes"]) == (8, 6000)
 
@@ -287,7 +288,9 @@ def test_datagrams_out_of_order_leave_no_frame_with_wrong_bytes_marked_ok(tmp_pa
     (summary,) = run(tmp_path)
 
     bad = {r["frame"]: r["reason"] for r in index_rows(tmp_path, CONTACT_A) if r["status"] == "corrupt"}
-    off_grid = "followed by 24 bytes off the frame grid (datagrams out of order): its own bytes may be among them"
+    off_grid = (
+        "followed by 24 bytes off the frame grid (datagrams lost or out of order): its own bytes may be among them"
+    )
     assert bad == {9: off_grid, 10: "truncated: 976 of 1024 bytes", 11: off_grid}
     assert (summary["ok_frames"], summary["skipped_bytes"]) == (47, 48)
     # every frame in the stream is exactly as sent
@@ -311,7 +314,7 @@ def test_a_datagram_lost_leaves_no_frame_with_another_s_bytes_marked_ok(tmp_path
     bad = {r["frame_count"]: r["reason"] for r in rows if r["status"] != "ok"}
     cut = lost - 1  # the frame whose tail was in the lost datagram
     assert bad == {
-        cut: "followed by 24 bytes off the frame grid (datagrams out of order): its own bytes may be among them"
+        cut: "followed by 24 bytes off the frame grid (datagrams lost or out of order): its own bytes may be among them"
     }, bad
     sent_ok = [r["frame_count"] for r in rows if r["status"] == "ok"]
     assert stream_file(tmp_path, CONTACT_A, 157, 0) == stream_of(frames(sent_ok))  # every frame as sent
@@ -372,6 +375,36 @@ def test_bad_files_get_one_error_each_and_nothing_is_written(tmp_path: Path) -> 
     assert len(error.value.lines) == 2
     assert error.value.lines[0].endswith("_0002.pcap: not a pcap or pcapng capture")
     assert "_0003.pcap: record " in error.value.lines[1] and "cut short" in error.value.lines[1]
+    assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("kept", "said"),
+    [
+        # a pcap cut inside its 24-byte global header, a pcapng inside its section header block or
+        # inside the interface description after it: a transfer cut short, not another format
+        ("pcap:10", "cut short in its pcap file header (the file holds 10 of its 24 bytes)"),
+        ("pcap:4", "cut short in its pcap file header (the file holds 4 of its 24 bytes)"),
+        ("pcapng:20", "block at byte 0 is cut short (its header gives 28 bytes, the file holds 20)"),
+        ("pcapng:38", "block at byte 28 is cut short (its header gives 20 bytes, the file holds 10)"),
+    ],
+)
+def test_a_capture_cut_inside_its_file_header_is_said_to_be_cut_short(tmp_path: Path, kept: str, said: str) -> None:
+    """Such a file was called "not a pcap or pcapng capture", which sends the user looking for a
+    format problem where a copy was interrupted."""
+    kind, size = kept.split(":")
+    shb = struct.pack("<IIIHHq", 0x0A0D0D0A, 28, 0x1A2B3C4D, 1, 0, -1) + struct.pack("<I", 28)
+    idb = struct.pack("<IIHHI", 1, 20, 1, 0, 65535) + struct.pack("<I", 20)
+    whole = bytes.fromhex("d4c3b2a1") + struct.pack("<HHiIII", 2, 4, 0, 0, 65535, 1) if kind == "pcap" else shb + idb
+    directory = raw_dir(tmp_path / "raw")
+    directory.mkdir(parents=True)
+    bad = directory / f"noaa20_{CONTACT_A}_0001.{kind}"
+    bad.write_bytes(whole[: int(size)])
+
+    with pytest.raises(ProcessingError) as error:
+        run(tmp_path)
+
+    assert error.value.lines == [f"{bad}: {said}"]
     assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
 
 

@@ -233,9 +233,25 @@ def _open_reader(stream: BinaryIO, path: Path) -> tuple[Any, _Reads]:
     except ValueError as error:
         if str(error) == "IDB not found":  # a pcapng section describing no interface: no packets, or
             return _NoInterface(), reads  # packets of an interface it never describes (said per packet)
-        raise CaptureError(path, "not a pcap or pcapng capture") from None
     except dpkt.UnpackError:
-        raise CaptureError(path, "not a pcap or pcapng capture") from None
+        pass
+    raise CaptureError(path, _unopened(stream))
+
+
+def _unopened(stream: BinaryIO) -> str:
+    """Why neither reader opened the file: one that starts as a capture but ends inside its
+    first headers is a copy or a transfer cut short, not a file of another format."""
+    stream.seek(0)
+    head = stream.read(GLOBAL_HEADER)
+    if head[:4] in PCAP_MAGICS and len(head) < GLOBAL_HEADER:
+        return f"cut short in its pcap file header (the file holds {len(head)} of its {GLOBAL_HEADER} bytes)"
+    if len(head) >= 4 and struct.unpack_from("<I", head)[0] == _SHB:
+        try:  # the block walk names the block the file ends in
+            for _ in _pcapng_records(stream, Path()):
+                pass
+        except CaptureError as error:
+            return error.reason
+    return "not a pcap or pcapng capture"
 
 
 class _NoInterface:

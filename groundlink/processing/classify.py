@@ -185,7 +185,7 @@ class Judge:
             for i in np.flatnonzero((status == OK) & (off_grid > 0)):
                 status[i] = CORRUPT
                 reasons[i] = (
-                    f"followed by {off_grid[i]} bytes off the frame grid (datagrams out of order): "
+                    f"followed by {off_grid[i]} bytes off the frame grid (datagrams lost or out of order): "
                     "its own bytes may be among them"
                 )
         other = np.flatnonzero((status == OK) & (headers.version != fmt.frame_version))

@@ -57,4 +57,4 @@ class CaptureError(Exception):
 
     def __init__(self, path: Path, message: str):
         super().__init__(f"{path}: {message}")
-        self.path = path
+        self.path, self.reason = path, message
