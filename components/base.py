@@ -18,7 +18,7 @@ from groundlink.blueprint import (
     Realization,
 )
 from groundlink.clouds import PROVIDER_REGION_KEYS, REGION_FIELDS
-from groundlink.limits import TAGS_PER_RESOURCE_MAX
+from groundlink.limits import TAGS_PER_RESOURCE_MAX, TagKeyRule
 
 # Registries that need credentials to pull from: an Amazon ECR private registry
 # (<account>.dkr.ecr.<region>.amazonaws.com, Amazon ECR user guide "Private registry concepts")
@@ -221,7 +221,7 @@ class MissionComponent(pulumi.ComponentResource):
         self,
         most: int,
         what: str,
-        dropped_in_keys: str = "",
+        unsupported_keys: TagKeyRule | None = None,
         *,
         own: dict[str, str] | None = None,
         package: str | None = None,
@@ -230,16 +230,16 @@ class MissionComponent(pulumi.ComponentResource):
         Azure storage account, a private DNS zone): the spec may hold up to 50, which the cloud
         refuses there. groundlink's own come first (the pack requires them), then the spec's extra
         tags in their order while they fit; the plan warns of those left off, naming them. A key
-        holding one of `dropped_in_keys` (a colon, which a private DNS zone drops without an error,
-        so the tag would show as a change at every update) is left off too, and said so."""
+        the resource does not take (`unsupported_keys`: a private DNS zone drops a key with a colon
+        without an error, so the tag would show as a change at every update, and takes no key
+        starting with a digit; groundlink/limits.py) is left off too, and said so."""
         own = own or {}
         tags = list(self.mission.tags.items())
-        dropped = [key for key, _ in tags if any(c in key for c in dropped_in_keys)]
-        if dropped:
-            marks = " or ".join(f"'{c}'" for c in dropped_in_keys)
+        dropped = [key for key, _ in tags if unsupported_keys is not None and unsupported_keys.refuses(key)]
+        if dropped and unsupported_keys is not None:
             self.warn(
-                f"mission.tags: {what} drops a tag whose key holds {marks} without an error, so it is "
-                f"left off there: {_first_five(dropped)}"
+                f"mission.tags: {what} takes no tag {unsupported_keys.said}, so it is left off there: "
+                f"{_first_five(dropped)}"
             )
             tags = [(key, value) for key, value in tags if key not in dropped]
         # A provider's default tag counts against the limit (the cloud sees the merged set, the

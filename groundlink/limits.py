@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 # AWS Ground Station downlink centre-frequency bands, MHz (API reference).
 DOWNLINK_BANDS_MHZ: tuple[tuple[float, float], ...] = ((2200.0, 2300.0), (7750.0, 8400.0))
@@ -386,10 +387,26 @@ AZURE_STORAGE_ACCOUNT_TAGS_MAX = 15
 # zones and links alike: hashicorp/terraform-provider-azurerm issue 21749). pulumi_azure_native
 # 3.29.0 `privatedns.PrivateZoneArgs.tags` states no limit. All read 2026-12-03.
 AZURE_PRIVATE_DNS_TAGS_MAX = 15
+
+
+@dataclass(frozen=True)
+class TagKeyRule:
+    """The tag keys a resource takes no tag of (`refuses`), and how the plan says so."""
+
+    refuses: Callable[[str], bool]
+    said: str
+
+
 # Private DNS zones and links drop, without an error, a tag whose key holds a colon (Azure/azure-
 # rest-api-specs issue 11748, open, read 2026-12-03: zones and virtual network links): such a tag
 # would show as an update at every `pulumi up`. Mission.tags keys may hold one (TAG_KEY_PATTERN).
-AZURE_PRIVATE_DNS_TAG_KEY_DROPPED = ":"
+# And "Azure DNS zones don't support the use of spaces or parentheses in the tag or a tag that
+# starts with a number" (Microsoft Learn, "Use tags to organize your Azure resources", tag
+# limitations, read 2026-12-07); spaces and parentheses Mission.tags refuses everywhere.
+AZURE_PRIVATE_DNS_TAG_KEYS = TagKeyRule(
+    refuses=lambda key: ":" in key or key[:1].isdigit(),
+    said="whose key holds ':' (dropped without an error) or starts with a digit",
+)
 # AWS Ground Station's tag values (AWS::GroundStation::Config, MissionProfile and
 # DataflowEndpointGroup registry schemas, `Tag.Value` pattern `^[ a-zA-Z0-9\+\-=._:/@]{1,256}$`,
 # as cfn-lint 1.58.0 bundles them, read 2026-12-04; Cloud Control, which pulumi-aws-native calls,

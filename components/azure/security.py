@@ -22,7 +22,7 @@ from groundlink.blueprint import MissionInputs, SecurityInputs
 from groundlink.blueprint.gaps import MESSAGING_KEYS
 from groundlink.limits import (
     AZURE_NETWORK_CIDR,
-    AZURE_PRIVATE_DNS_TAG_KEY_DROPPED,
+    AZURE_PRIVATE_DNS_TAG_KEYS,
     AZURE_PRIVATE_DNS_TAGS_MAX,
     KEY_VAULT_KEY_TAGS_MAX,
 )
@@ -256,8 +256,8 @@ def linked_zone(
     """A privatelink DNS zone (a child of `owner`, named after `key`), linked to the endpoint
     VNet: what resolves a service's name to its private endpoint there (a peered network
     resolves through it only once the zone is linked to that network too: docs/azure.md). Zones
-    and links take 15 tags, and drop a key with a colon (groundlink/limits.py)."""
-    tags = owner.tags_up_to(AZURE_PRIVATE_DNS_TAGS_MAX, "a private DNS zone or link", AZURE_PRIVATE_DNS_TAG_KEY_DROPPED)
+    and links take 15 tags, and no key with a colon or starting with a digit (groundlink/limits.py)."""
+    tags = owner.tags_up_to(AZURE_PRIVATE_DNS_TAGS_MAX, "a private DNS zone or link", AZURE_PRIVATE_DNS_TAG_KEYS)
     private_zone = owner.realize(
         azure.privatedns.PrivateZone(
             owner.child_name(f"{key}-zone"),
