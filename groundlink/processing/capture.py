@@ -246,9 +246,8 @@ def _unopened(stream: BinaryIO) -> str:
     if head[:4] in PCAP_MAGICS and len(head) < GLOBAL_HEADER:
         return f"cut short in its pcap file header (the file holds {len(head)} of its {GLOBAL_HEADER} bytes)"
     if len(head) >= 4 and struct.unpack_from("<I", head)[0] == _SHB:
-        try:  # the block walk names the block the file ends in
-            for _ in _pcapng_records(stream, Path()):
-                pass
+        try:  # the block walk names the block the file ends in, among those before its first packet
+            next(_pcapng_records(stream, Path()), None)
         except CaptureError as error:
             return error.reason
     return "not a pcap or pcapng capture"
