@@ -31,13 +31,17 @@ def given(resource: Any, key: str) -> Any:
     return value
 
 
-def refers_to(side: Any, key: str, target: Any, target_keys: tuple[str, ...]) -> bool:
+def refers_to(side: Any, key: str, target: Any, target_keys: tuple[str, ...], *, as_input: bool = False) -> bool:
     """Whether `side`'s input `key` names `target`: by its known value, equal to one of the
     target's `target_keys` (what the cloud reads); while the value or the target's keys are not
-    known, by the engine's property dependency, or else by the side's only dependency of the target's type. The value
-    decides when known: an id built from another resource's output (`account.id.apply(lambda i:
-    f"{i}/blobServices/default")`) depends on the account, and names its blob service."""
-    value = given(side, key)
+    known, by the engine's property dependency, or else by the side's only dependency of the
+    target's type. The value decides when known: an id built from another resource's output
+    (`account.id.apply(lambda i: f"{i}/blobServices/default")`) depends on the account, and names
+    its blob service. `as_input`: the value as the program gave it, for a key the side's outputs
+    hold with another meaning (an azure-native child's `name` is its parent's among its inputs, a
+    path parameter, and its own among its outputs: `scm` for a WebAppScmAllowed)."""
+    inputs = inputs_of(side) if as_input else None
+    value = get(inputs, key) if inputs is not None else given(side, key)
     if isinstance(value, str) and value:
         names = [get(target.props, k) for k in target_keys]
         fold = is_azure(target.resource_type)
@@ -84,10 +88,20 @@ def name_key(resource: Any, key: str) -> str:
 
 
 def sides(
-    resources: Iterable[Any], tokens: tuple[str, ...], key: str, target: Any, target_keys: tuple[str, ...]
+    resources: Iterable[Any],
+    tokens: tuple[str, ...],
+    key: str,
+    target: Any,
+    target_keys: tuple[str, ...],
+    *,
+    as_input: bool = False,
 ) -> list[Any]:
-    """Resources of `tokens` whose `key` input refers to `target`."""
-    return [r for r in resources if is_type(r.resource_type, tokens) and refers_to(r, key, target, target_keys)]
+    """Resources of `tokens` whose `key` input refers to `target` (`refers_to`)."""
+    return [
+        r
+        for r in resources
+        if is_type(r.resource_type, tokens) and refers_to(r, key, target, target_keys, as_input=as_input)
+    ]
 
 
 def second_writers(

@@ -398,7 +398,8 @@ def functions_app_no_basic_auth(args: Any, report: Any) -> None:
     for app in of_type(args.resources, WEB_APP):
         if not is_function_app(app.props):
             continue
-        policies = sides(args.resources, SCM_BASIC_AUTH, "name", app, ("name",))
+        # its `name` input is the app's; its outputs' `name` is its own, `scm`
+        policies = sides(args.resources, SCM_BASIC_AUTH, "name", app, ("name",), as_input=True)
         if not policies:
             report(
                 f"functions app {app.name} takes basic-auth publishing credentials on its SCM site (no "

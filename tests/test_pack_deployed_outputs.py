@@ -168,3 +168,30 @@ def test_a_first_preview_setting_built_from_the_account_waits_for_its_blob_servi
     setting["outputs"].pop("resourceUri", None)
     result = check_plans([Plan.from_json(doc)])
     assert [v for v in result.violations if v.policy == "azure-data-access-logs"] == []
+
+
+def _scm_deployed(allow: bool) -> list[str]:
+    """The noaa20 Azure plan with its WebAppScmAllowed's outputs as azure-native returns them:
+    `name` is the policy's own (`scm`), the app's name and resource group (path parameters) left
+    out, `allow` as read back."""
+    doc = copy.deepcopy(cached_plan("noaa20.yaml", "azure").to_json())
+    (policy,) = [r for r in doc["resources"] if r["type"] == "azure-native:web:WebAppScmAllowed"]
+    policy["outputs"] = {
+        "name": "scm",
+        "allow": allow,
+        "type": "Microsoft.Web/sites/basicPublishingCredentialsPolicies",
+    }
+    return [
+        v.message
+        for v in check_plans([Plan.from_json(doc)]).violations
+        if v.policy == "processing-functions-app-no-basic-auth"
+    ]
+
+
+def test_an_scm_policy_named_scm_in_its_outputs_still_covers_its_app() -> None:
+    """Its `name` input is the app's, its outputs' `name` its own: at `pulumi up` the app was said
+    to have no WebAppScmAllowed, a mandatory violation; the input Analyze saw names the app. What
+    the cloud reads back still decides whether it is allowed."""
+    assert _scm_deployed(allow=False) == []
+    (message,) = _scm_deployed(allow=True)
+    assert message.endswith("(WebAppScmAllowed noaa20-processing-scm-basic-auth has allow true)")
