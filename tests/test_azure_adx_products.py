@@ -32,7 +32,7 @@ def _reads_products(plan):
 def test_the_generated_command_for_one_table():
     assert CONTACT_SUMMARY.kusto_ddl("abfss://products@acct.dfs.core.windows.net/") == (
         ".create-or-alter external table contact_summary (contact_id:string, start_time:datetime, "
-        "end_time:datetime, files:int, packets:long, truncated_packets:long, bytes:long, payload_bytes:long, "
+        "end_time:datetime, files:int, packets:long, truncated_packets:long, repeated_datagrams:long, bytes:long, payload_bytes:long, "
         "frames:long, ok_frames:long, duplicate_frames:long, corrupt_frames:long, idle_frames:long, gaps:long, missing_frames:long, "
         "skipped_bytes:long, channels:dynamic) kind=storage "
         "partition by (year:string, month:string, day:string, satellite:string) "

@@ -638,8 +638,8 @@ def test_a_datagram_to_another_port_is_said_when_every_port_is_read(
 def test_ports_past_the_third_are_counted_as_ports_with_their_datagrams(tmp_path: Path, capsys) -> None:
     """ "and 1 more datagrams" counted the ports left unnamed, as if they were datagrams."""
     packets = packetise(stream_of(frames(range(20))), 1000, START)  # 21 datagrams
-    for k, port in enumerate((4444, 4444, 4445, 4446, 4446, 4447)):
-        packets.insert(3 + 3 * k, Packet(vita49(b"\x00" * 8), START + 2500 + 3000 * k, port=port))
+    for k, port in enumerate((4444, 4444, 4445, 4446, 4446, 4447)):  # each its own packet count: no copies
+        packets.insert(3 + 3 * k, Packet(vita49(b"\x00" * 8, count=k), START + 2500 + 3000 * k, port=port))
     Capture(packets).write(contact_file(raw_dir(tmp_path / "raw"), CONTACT_A, 1))
     run(tmp_path)
     [line] = [e for e in capsys.readouterr().err.splitlines() if "destination ports" in e]

@@ -232,7 +232,7 @@ def test_late_frames_across_chunks_give_the_index_its_final_missing_before(
     for root in (tmp_path / "whole", tmp_path / "chunked"):  # written once, and rewritten: the catalog's types
         written = pq.read_schema(root / "out" / "frame_index" / PART / f"{CONTACT_A}.parquet")
         # no Arrow schema stored (readers take plain strings), only the products format
-        assert written.equals(FRAME_INDEX.schema) and written.metadata == {b"groundlink.products_format": b"1"}
+        assert written.equals(FRAME_INDEX.schema) and written.metadata == {b"groundlink.products_format": b"2"}
     assert [(c, m) for c, _, _, m in index(tmp_path / "chunked") if m] == [(25, 1)]
     assert stream(tmp_path / "chunked") == stream(tmp_path / "whole") == stream_of(frames(vc0))
     assert stream(tmp_path / "chunked", 5) == stream_of(frames(vc5, vc=5))

@@ -21,6 +21,7 @@ from groundlink.processing import capture
 from groundlink.processing.capture import FileStats, read_capture
 from groundlink.processing.config import CaptureFormat
 from groundlink.processing.errors import CaptureError
+from groundlink.processing.repeats import Repeats
 from tests.contactgen import EPOCH, PORT, datagram, frames, stream_of, vita49
 
 START = EPOCH + 0.25
@@ -129,7 +130,7 @@ def _read(path: Path, fmt: CaptureFormat, chunk_bytes: int, *, with_dpkt: bool) 
         fragments = capture.Fragments()  # the file's own, as read_capture's without a contact's
         if with_dpkt:
             chunks = capture._read_with_dpkt(
-                reader, reads, reader.datalink(), path, fmt, stats, 0, chunk_bytes, fragments
+                reader, reads, reader.datalink(), path, fmt, stats, 0, chunk_bytes, fragments, Repeats()
             )
         else:
             chunks = read_capture(path, fmt, stats, 0, chunk_bytes)
@@ -141,7 +142,8 @@ def _read(path: Path, fmt: CaptureFormat, chunk_bytes: int, *, with_dpkt: bool) 
             times += chunk.times.tolist()
     if with_dpkt:
         stats.count_incomplete(fragments)
-    return data, starts, packets, times, (stats.packets, stats.truncated_packets, stats.first_time, stats.last_time)
+    counts = (stats.packets, stats.truncated_packets, stats.repeated_datagrams, stats.first_time, stats.last_time)
+    return data, starts, packets, times, counts
 
 
 def _same_as_dpkt(path: Path, fmt: CaptureFormat | None = None, chunk_bytes: int = 5000) -> tuple[Any, ...]:
@@ -154,15 +156,33 @@ def _same_as_dpkt(path: Path, fmt: CaptureFormat | None = None, chunk_bytes: int
 
 
 def test_every_record_shape_reads_as_dpkt_reads_it(tmp_path: Path) -> None:
-    _, _, packets, _, (count, truncated, first, _) = _same_as_dpkt(_write(tmp_path / "c.pcap", _records()))
+    _, _, packets, _, (count, truncated, repeated, first, _) = _same_as_dpkt(_write(tmp_path / "c.pcap", _records()))
 
-    assert count == len(_records()) and truncated >= 1
+    assert count == len(_records()) and truncated >= 1 and repeated == 0
     assert first == round(START * 1e6) and packets[0] == 1
+
+
+def test_records_of_every_shape_recorded_twice_read_as_once_on_both_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each record followed by its copy (repeats.py), in windows that end between a datagram and
+    its copy too: both paths leave every copy of the downlink's datagrams out alike."""
+    monkeypatch.setattr(capture, "WINDOW_BYTES", 3000)
+    once = _same_as_dpkt(_write(tmp_path / "once.pcap", _records()))
+    twice = _same_as_dpkt(_write(tmp_path / "twice.pcap", [r for record in _records() for r in (record, record)]))
+
+    assert twice[0] == once[0]  # the same payload bytes
+    packets, truncated, repeated = twice[4][:3]
+    # every datagram with its UDP header and VITA-49 word whole has its copy left out (the other
+    # port's too: no --udp-port reads every port); not the TCP packet, the datagram too short for
+    # a VITA-49 word, nor the record cut inside its IP header, which holds no UDP bytes to tell a
+    # copy by and is one more truncated packet
+    assert (packets, truncated, repeated) == (2 * once[4][0], once[4][1] + 1, len(_records()) - 3)
 
 
 def test_a_file_classified_in_small_windows_reads_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(capture, "WINDOW_BYTES", 3000)  # a window ends every few records, and inside them
-    _, _, packets, _, (count, _, _, _) = _same_as_dpkt(_write(tmp_path / "c.pcap", _records()), chunk_bytes=1 << 20)
+    _, _, packets, _, (count, *_) = _same_as_dpkt(_write(tmp_path / "c.pcap", _records()), chunk_bytes=1 << 20)
 
     assert count == len(_records()) and packets[-1] == count
 
@@ -184,7 +204,7 @@ def test_the_walk_starts_with_a_small_window_and_doubles_it_to_the_cap(
 
     monkeypatch.setattr(capture, "walk_records", recording)
     path = _write(tmp_path / "c.pcap", _records())
-    _, _, packets, _, (count, _, _, _) = _same_as_dpkt(path, chunk_bytes=1 << 20)
+    _, _, packets, _, (count, *_) = _same_as_dpkt(path, chunk_bytes=1 << 20)
 
     assert asked[:4] == [1000, 2000, 4000, 5000] and set(asked[3:]) == {5000}
     assert count == len(_records()) and packets[-1] == count

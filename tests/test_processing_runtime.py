@@ -172,7 +172,7 @@ def test_a_partner_contact_is_named_by_its_prefix_whatever_its_file_names(tmp_pa
     # the contact's counts in the log record, as `groundlink process` prints them: a contact that
     # lost most of its frames was logged as a plain success, the same line as a whole one
     counts = {"files": 1, "frames": 3, "ok_frames": 3, "duplicate_frames": 0, "corrupt_frames": 0, "idle_frames": 0}
-    counts |= {"gaps": 0, "missing_frames": 0, "payload_bytes": 3 * 1024}
+    counts |= {"gaps": 0, "missing_frames": 0, "payload_bytes": 3 * 1024, "repeated_datagrams": 0}
     assert result == {
         "processed": "pass-0042",
         "contacts": ["pass-0042"],

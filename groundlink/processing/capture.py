@@ -28,8 +28,9 @@ import dpkt
 import numpy as np
 
 from .config import CaptureFormat
-from .datagrams import ETHERNET_HEADER, UDP_HEADER, pad_bytes, read_plain
+from .datagrams import ETHERNET_HEADER, UDP_HEADER, Plain, pad_bytes, read_plain
 from .errors import CaptureError
+from .gather import uints_at
 from .readahead import ReadAhead
 from .records import (
     GLOBAL_HEADER,
@@ -42,6 +43,7 @@ from .records import (
     map_capture,
     walk_records,
 )
+from .repeats import HEAD, Repeats
 from .unchanged import unchanged_while_read
 
 # pcap link types the ground segment's captures use: Ethernet, or raw IP: LINKTYPE_RAW (101, and
@@ -136,6 +138,9 @@ class FileStats:
     last_time: int | None = None
     # records of no bytes of no packet (a file's zero-filled end reads as such): no packets
     empty_records: int = 0
+    # datagrams that repeat the one before them in their flow, byte for byte: one datagram the
+    # capture recorded twice (repeats.py), left out of the stream and of every other count
+    repeated_datagrams: int = 0
     # the datagrams that carried payload, per UDP destination port: several ports read as one
     # stream (udp_ports left open) is said by the processor
     ports: dict[int, int] = field(default_factory=dict)
@@ -733,12 +738,16 @@ def _vita_payloads(data: bytes, fmt: CaptureFormat, path: Path, number: int) -> 
     return pieces
 
 
+Datagram = tuple[bool, list[bytes], int, bytes]
+"""One datagram of the downlink read by dpkt: whether it is truncated, its VITA-49 payloads, its
+UDP destination port, and its bytes from the UDP header on (as captured)."""
+
+
 def _datagram(
     frame: bytes, link: int, fmt: CaptureFormat, path: Path, number: int, fragments: Fragments, whole: bool | None
-) -> tuple[bool, list[bytes], int] | None:
-    """(truncated, payloads) of one record read by dpkt; None when it is no datagram of the
-    downlink (or a fragment of one not yet complete). `whole`: the record holds its whole packet
-    (None: not known)."""
+) -> Datagram | None:
+    """The datagram of one record read by dpkt; None when it is no datagram of the downlink (or a
+    fragment of one not yet complete). `whole`: the record holds its whole packet (None: not known)."""
     found = _udp_payload(frame, link, fragments)
     if found is None:
         return None
@@ -749,10 +758,13 @@ def _datagram(
         return None
     if udp is None:  # cut inside its headers: a truncated packet, unless its port says it is another's
         port = _udp_port(data)
-        return None if fmt.udp_ports and port is not None and port not in fmt.udp_ports else (True, [], port or 0)
+        if fmt.udp_ports and port is not None and port not in fmt.udp_ports:
+            return None
+        return True, [], port or 0, data
     if fmt.udp_ports and udp.dport not in fmt.udp_ports:
         return None
-    return len(data) < udp.ulen - UDP_HEADER, _vita_payloads(data, fmt, path, number), int(udp.dport)
+    truncated = len(data) < udp.ulen - UDP_HEADER
+    return truncated, _vita_payloads(data, fmt, path, number), int(udp.dport), udp.pack_hdr() + bytes(data)
 
 
 def _parsed(
@@ -763,7 +775,7 @@ def _parsed(
     number: int,
     fragments: Fragments,
     whole: bool | None = None,
-) -> tuple[bool, list[bytes], int] | None:
+) -> Datagram | None:
     """`_datagram` of record `number` (1-based), a record dpkt cannot parse named by its number."""
     fragments.at_record(number)
     try:
@@ -781,6 +793,7 @@ def read_capture(
     file_index: int,
     chunk_bytes: int,
     fragments: Fragments | None = None,
+    repeats: Repeats | None = None,
 ) -> Iterator[Chunk]:
     """Yield the file's payload in chunks of about `chunk_bytes`; fill `stats` on the way.
 
@@ -789,17 +802,26 @@ def read_capture(
     what it holds and counted, so the frames it broke show up as corrupt or missing.
     `fragments`: the contact's datagrams still missing a fragment, shared by its files, whose
     owner counts what is left at the end; without it, the file's own, counted at its end.
+    `repeats`: the last datagram of each flow of the contact's stream, shared by its files
+    (repeats.py); without it, the file's own.
     """
     own = fragments is None
     fragments = Fragments(fmt.udp_ports) if fragments is None else fragments
-    yield from _read_capture(path, fmt, stats, file_index, chunk_bytes, fragments)
+    repeats = Repeats() if repeats is None else repeats
+    yield from _read_capture(path, fmt, stats, file_index, chunk_bytes, fragments, repeats)
     fragments.end_file(stats.packets + stats.empty_records)  # every record of the file, as the next counts on
     if own:
         stats.count_incomplete(fragments)
 
 
 def _read_capture(
-    path: Path, fmt: CaptureFormat, stats: FileStats, file_index: int, chunk_bytes: int, fragments: Fragments
+    path: Path,
+    fmt: CaptureFormat,
+    stats: FileStats,
+    file_index: int,
+    chunk_bytes: int,
+    fragments: Fragments,
+    repeats: Repeats,
 ) -> Iterator[Chunk]:
     try:
         stream = path.open("rb")
@@ -817,9 +839,11 @@ def _read_capture(
             raise CaptureError(path, _link_problem(link))
         mapped = map_capture(path) if pcap else None
         if mapped is None:  # pcapng or a modified pcap
-            yield from _read_with_dpkt(reader, reads, link, path, fmt, stats, file_index, chunk_bytes, fragments)
+            yield from _read_with_dpkt(
+                reader, reads, link, path, fmt, stats, file_index, chunk_bytes, fragments, repeats
+            )
             return
-    yield from _read_mapped(mapped, link, path, fmt, stats, file_index, chunk_bytes, fragments)
+    yield from _read_mapped(mapped, link, path, fmt, stats, file_index, chunk_bytes, fragments, repeats)
 
 
 def _link_problem(link: int) -> str:
@@ -1007,6 +1031,7 @@ def _read_with_dpkt(
     file_index: int,
     chunk_bytes: int,
     fragments: Fragments,
+    repeats: Repeats,
     before: int = 0,
 ) -> Iterator[Chunk]:
     """The payload of the records `reader` reads, the first one being record `before` + 1 of the file."""
@@ -1030,6 +1055,9 @@ def _read_with_dpkt(
             continue
         if problem := _time_problem(number, time_us):
             raise CaptureError(path, problem)
+        if repeats.repeated(found[3]):
+            stats.repeated_datagrams += 1
+            continue
         stats.first_time = time_us if stats.first_time is None else min(stats.first_time, time_us)
         stats.last_time = time_us if stats.last_time is None else max(stats.last_time, time_us)
         stats.count_cut(int(found[0]))
@@ -1078,6 +1106,7 @@ def _read_mapped(
     file_index: int,
     chunk_bytes: int,
     fragments: Fragments,
+    repeats: Repeats,
 ) -> Iterator[Chunk]:
     """The payload of a mapped capture, walked and classified a window of file at a time
     (FIRST_WINDOW_BYTES, doubling up to WINDOW_BYTES), the pages ahead of the walk brought in
@@ -1096,7 +1125,7 @@ def _read_mapped(
             stop = at + window
             window = min(2 * window, WINDOW_BYTES)
             records, end = walk_records(mapped, at, stop, WINDOW_RECORDS)
-            pieces = _pieces(records, before, link, path, fmt, stats, fragments)
+            pieces = _pieces(records, before, link, path, fmt, stats, fragments, repeats)
             before += len(records.heads)
             ends = np.cumsum(pieces.lengths)
             first = 0
@@ -1131,19 +1160,20 @@ def _cut_short(mapped: Mapped, at: int, number: int) -> str:
 
 
 def _pieces(
-    records: Records, first: int, link: int, path: Path, fmt: CaptureFormat, stats: FileStats, fragments: Fragments
+    records: Records,
+    first: int,
+    link: int,
+    path: Path,
+    fmt: CaptureFormat,
+    stats: FileStats,
+    fragments: Fragments,
+    repeats: Repeats,
 ) -> _Pieces:
     """The payload pieces of `records` (record `first` of the file onwards); fill `stats`."""
     plain = read_plain(records, *LINK_LAYOUTS[link], fmt)
     times = records.times_us()
     udp, truncated = plain.udp, plain.truncated
     has = plain.payload_length > 0
-    carried, times_carried = np.unique(plain.port[has], return_counts=True)
-    stats.count_ports(carried.tolist(), times_carried.tolist())
-    piece_record = [np.flatnonzero(has)]
-    piece_at = [plain.payload_at[has]]
-    piece_length = [plain.payload_length[has]]
-    extra: list[bytes] = []
     # read once: `starts` is computed over the whole window at each read, which made a window of
     # small records that are not plain datagrams (other traffic, fragments) quadratic
     starts, lengths = records.starts, records.lengths
@@ -1157,6 +1187,7 @@ def _pieces(
     fractions = records.fractions()
     over = np.flatnonzero(fractions >= _per_second(records.nano))
     bad_time = int(over[0]) if len(over) else None
+    parsed: dict[int, Datagram] = {}  # the records dpkt read that hold a datagram of the downlink
     for record in np.flatnonzero(~plain.plain & ~nothing):
         if bad_time is not None and record > bad_time:
             break
@@ -1168,15 +1199,29 @@ def _pieces(
             continue
         udp[record], truncated[record] = True, found[0]
         stats.count_cut_fragments(found[0], fragments)
+        parsed[int(record)] = found
+    if bad_time is not None:
+        _check_fraction(int(fractions[bad_time]), records.nano, first + bad_time + 1, path)
+    repeat = _repeated(records, plain, parsed, repeats)
+    if len(repeat):
+        stats.repeated_datagrams += len(repeat)
+        udp[repeat], truncated[repeat], has[repeat] = False, False, False
+        for copy in repeat.tolist():
+            parsed.pop(copy, None)
+    carried, times_carried = np.unique(plain.port[has], return_counts=True)
+    stats.count_ports(carried.tolist(), times_carried.tolist())
+    piece_record = [np.flatnonzero(has)]
+    piece_at = [plain.payload_at[has]]
+    piece_length = [plain.payload_length[has]]
+    extra: list[bytes] = []
+    for index, found in parsed.items():
         if found[1]:
             stats.count_ports([found[2]], [1])
         for piece in found[1]:
-            piece_record.append(np.array([record], np.int64))
+            piece_record.append(np.array([index], np.int64))
             piece_at.append(np.array([-1 - len(extra)], np.int64))
             piece_length.append(np.array([len(piece)], np.int64))
             extra.append(piece)
-    if bad_time is not None:
-        _check_fraction(int(fractions[bad_time]), records.nano, first + bad_time + 1, path)
     seen = times[udp]
     if len(seen):  # the earliest and the latest: records need not be in time order
         earliest, latest = int(seen.min()), int(seen.max())
@@ -1190,6 +1235,50 @@ def _pieces(
     return _Pieces(
         owner + first, np.concatenate(piece_at)[order], np.concatenate(piece_length)[order], times[owner], extra
     )
+
+
+def _repeated(records: Records, plain: Plain, parsed: dict[int, Datagram], repeats: Repeats) -> I64:
+    """The records of a window whose datagram repeats the one before it in its flow (repeats.py):
+    the plain records' datagrams read where they lie in the mapped file, dpkt's as it read them."""
+    held = np.flatnonzero(plain.udp)  # the plain datagrams, and dpkt's (marked as it read them)
+    if not len(held):
+        return held
+    data, at, size = records.data, plain.udp_at[held], plain.udp_size[held].copy()
+    mapped = plain.plain[held]
+    # a plain record holds its UDP header and the VITA-49 header word (read_plain's shape)
+    flows = np.where(mapped, uints_at(data, at, 4), -1)
+    end = np.where(mapped, at + size, HEAD)  # inside the file for dpkt's records too (set below)
+    marks = _marks(*(uints_at(data, offsets, 4) for offsets in (at + 4, at + 8, end - 8, end - 4)))
+    whole = mapped.copy()
+    for k in np.flatnonzero(~mapped).tolist():
+        read = parsed[int(held[k])][3]
+        size[k] = len(read)
+        flows[k] = int.from_bytes(read[:4], "big") if len(read) >= 4 else -1
+        whole[k] = len(read) >= HEAD
+        if whole[k]:
+            words = (int.from_bytes(read[i : i + 4], "big") for i in (4, 8, len(read) - 8, len(read) - 4))
+            marks[k] = _marks(*(np.array([w], np.int64) for w in words))[0]
+
+    def datagram(k: int) -> bytes:
+        if mapped[k]:
+            return data[int(at[k]) : int(at[k]) + int(size[k])].tobytes()
+        return parsed[int(held[k])][3]
+
+    return held[repeats.repeated_in(flows, marks, size, whole, datagram)]
+
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # an odd 64-bit constant (2^64 / the golden ratio): spreads the bits
+
+
+def _marks(length_sum: I64, vita: I64, tail_high: I64, tail_low: I64) -> I64:
+    """What a datagram's copy must share with it, in one integer per datagram: its UDP length
+    and checksum, its VITA-49 header word (the packet count) and its last 8 bytes, mixed.
+    Datagrams of different marks differ; of equal marks they are compared whole (repeats.py),
+    so a sender that never counts its packets costs a comparison only where the ends agree."""
+    head = (length_sum.astype(np.uint64) << np.uint64(32)) | vita.astype(np.uint64)
+    tail = (tail_high.astype(np.uint64) << np.uint64(32)) | tail_low.astype(np.uint64)
+    with np.errstate(over="ignore"):
+        return (head ^ (tail * _MIX)).view(np.int64)
 
 
 def _per_second(nano: bool) -> int:

@@ -47,6 +47,8 @@ class Plain:
     payload_at: I64  # file offset of the VITA-49 payload (plain records with a payload)
     payload_length: I64  # 0: no payload
     port: I64  # the UDP destination port of each plain record (0 for the others)
+    udp_at: I64  # file offset of the UDP header (plain records)
+    udp_size: I64  # bytes of the datagram captured, from its UDP header on (plain records)
 
 
 def read_plain(records: Records, link_header: int, ethertype_at: int | None, fmt: CaptureFormat) -> Plain:
@@ -103,4 +105,8 @@ def read_plain(records: Records, link_header: int, ethertype_at: int | None, fmt
     payload_length[shaped] = np.where(ok & carries, end - header, 0)
     port = np.zeros(n, dtype=np.int64)
     port[shaped] = np.where(ok, uints_at(data, udp_at + 2, 2), 0)
-    return Plain(plain, udp, cut, payload_at, payload_length, port)
+    udp_start = np.zeros(n, dtype=np.int64)
+    udp_start[shaped] = udp_at
+    udp_size = np.zeros(n, dtype=np.int64)
+    udp_size[shaped] = UDP_HEADER + size
+    return Plain(plain, udp, cut, payload_at, payload_length, port, udp_start, udp_size)

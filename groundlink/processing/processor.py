@@ -29,6 +29,7 @@ from .errors import CaptureError, ProcessingError, file_kind, warn
 from .frames import I64, derandomize, synchronise
 from .layout import CATALOG_YEARS, SOURCE_METADATA, Partition, Staging, hive_values
 from .records import PCAP_MAGICS
+from .repeats import Repeats
 from .tables import CONTACT_SUMMARY, FRAME_INDEX, PRODUCTS_FORMAT, PRODUCTS_FORMAT_METADATA
 
 CHUNK_BYTES = 64 << 20
@@ -815,6 +816,7 @@ def process_contact(
         staging.create()
         run = _ContactRun(contact, fmt, staging)
         fragments = Fragments(fmt.udp_ports)  # one capture cut in files: a datagram's fragments may fall in two
+        repeats = Repeats()  # and a datagram's copy may start the next file
         stream: tuple[str, ...] | None = None
         for index, path in enumerate(_by_dataflow(contact.files)):
             if stream is not None and dataflow(path) != stream:
@@ -822,7 +824,7 @@ def process_contact(
                 # the last one's frame or datagram
                 if stats:
                     stats[-1].count_incomplete(fragments)
-                fragments = Fragments(fmt.udp_ports)
+                fragments, repeats = Fragments(fmt.udp_ports), Repeats()
                 run.end_stream()
             stream = dataflow(path)
             # a name that is not UTF-8 (bytes the file system took as they came) is kept as its escapes
@@ -835,7 +837,7 @@ def process_contact(
             stats.append(file_stats)
             done = 0
             try:
-                for chunk in _naming(path, read_capture(path, fmt, file_stats, index, CHUNK_BYTES, fragments)):
+                for chunk in _naming(path, read_capture(path, fmt, file_stats, index, CHUNK_BYTES, fragments, repeats)):
                     run.feed(chunk)
                     done += chunk.size
                     progress(chunk.size)
@@ -865,7 +867,8 @@ def process_contact(
         dated = _date_warning(contact, partition, by_clock=summary["start_time"] is not None)
         found = _frames_warning(contact, summary, run, sum(s.empty_records for s in stats))
         ports = _ports_warning(contact, run.fmt, stats)
-        for warning in (*captured, found, ports, _spacecraft_warning(contact, run), dated):
+        repeated = _repeats_warning(contact, summary)
+        for warning in (repeated, *captured, found, ports, _spacecraft_warning(contact, run), dated):
             if warning:
                 warn(warning)
         return summary
@@ -962,12 +965,26 @@ def _capture_warnings(contact: Contact, summary: dict[str, Any], lost: Lost, run
     rest, that none is a datagram of the downlink (most likely the wrong port). Else the CADU
     length the markers' distances suggest."""
     causes = [_cut_warning(contact, summary, lost), _fragments_warning(contact, summary, lost)]
-    packets = summary["packets"]
+    packets = summary["packets"] - summary["repeated_datagrams"]  # a copy is no packet of its own
     if lost.mostly(packets):
         return causes
     if packets and not summary["payload_bytes"]:
         return [*causes, _port_warning(contact, run.fmt, packets, lost)]
     return [_length_warning(contact, run)]
+
+
+def _repeats_warning(contact: Contact, summary: dict[str, Any]) -> str | None:
+    """Datagrams the capture recorded twice (repeats.py): left out, and said, as the capture
+    that made them (an interface list, a mirror port) is the user's to mend."""
+    repeated = summary["repeated_datagrams"]
+    if not repeated:
+        return None
+    return (
+        f"groundlink: contact {contact.contact_id}: {repeated} of its {summary['packets']} packets repeated the "
+        "datagram before them on their flow byte for byte (one datagram recorded twice, as `tcpdump -i any` does "
+        "where traffic crosses a bridge or a veth pair): each copy was left out; capture on the one interface "
+        "the dataflow arrives on"
+    )
 
 
 UDP_PORTS_SETTING = "--udp-port (processing.capture.udp_ports in the spec, GROUNDLINK_CAPTURE_FORMAT in the cloud)"
@@ -1192,6 +1209,7 @@ def _summary(contact: Contact, run: _ContactRun, stats: list[FileStats]) -> dict
         "files": len(stats),
         "packets": sum(s.packets for s in stats),
         "truncated_packets": sum(s.truncated_packets for s in stats),
+        "repeated_datagrams": sum(s.repeated_datagrams for s in stats),
         "bytes": sum(s.bytes for s in stats),
         "payload_bytes": run.stream_size,
         "frames": run.frames,

@@ -27,7 +27,7 @@ PARTITION_KEYS = ("year", "month", "day", "satellite")
 # wrote, which read the columns added since as NULL and count by that version's rules. Products
 # written before the number was recorded (2026-12-05) hold none. The history is in
 # docs/processing.md, "Products of earlier versions".
-PRODUCTS_FORMAT = 1
+PRODUCTS_FORMAT = 2
 PRODUCTS_FORMAT_METADATA = "groundlink.products_format"
 
 
@@ -193,6 +193,7 @@ CONTACT_SUMMARY = Table(
         _c("files", "int"),
         _c("packets", "bigint"),
         _c("truncated_packets", "bigint"),
+        _c("repeated_datagrams", "bigint"),  # datagrams the capture recorded twice, left out (repeats.py)
         _c("bytes", "bigint"),  # size of the contact's capture files
         _c("payload_bytes", "bigint"),
         _c("frames", "bigint"),

@@ -95,6 +95,7 @@ LOGGED_COUNTS = (
     "gaps",
     "missing_frames",
     "payload_bytes",
+    "repeated_datagrams",
 )
 # The field of the runtime's log record that the frame-loss alarm reads (components/*/observability.py):
 # the largest loss (`loss_percent`) of the message's contacts. A field of its own, not read out of
