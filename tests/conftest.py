@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import atexit
 import copy
+import dataclasses
 import fcntl
 import functools
 import gc
@@ -63,6 +64,9 @@ def _freeze_the_survivors(phase: str, info: dict[str, int]) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "engine_runs: the test's commands plan with the engine itself, not the session's shared plans"
+    )
     if _freeze_the_survivors not in gc.callbacks:
         gc.callbacks.append(_freeze_the_survivors)
     # The controller creates the directory before xdist starts its workers, which
@@ -295,18 +299,28 @@ def own_pack_processes(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def shared_engine_plan(spec: str | os.PathLike[str], cloud: str, *args: Any, **kwargs: Any) -> Plan:
-    """The session's plan of a spec file that exists; the engine itself for anything else (a
-    missing file, extra stack config), so that its errors stay the engine's."""
-    if args or kwargs or not Path(spec).is_file():
+    """The session's plan of a spec file that exists, named as the caller gave it (as the engine
+    names it); the engine itself for anything else (a missing file, a pipe, extra stack config),
+    so that its errors stay the engine's."""
+    if args or kwargs or not isinstance(spec, str | os.PathLike) or not Path(spec).is_file():
         return _engine_plan(spec, cloud, *args, **kwargs)
-    return cached_plan(Path(spec).resolve(), cloud)
+    try:
+        shared = cached_plan(Path(spec).resolve(), cloud)
+    except Exception:  # a bad spec (named as resolved there), a name no file system encoding takes
+        return _engine_plan(spec, cloud)
+    named = spec if isinstance(spec, str) else str(spec)
+    return shared if shared.spec == named else dataclasses.replace(shared, spec=named)
 
 
-@pytest.fixture
-def commands_use_shared_plans(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Commands (`plan`, `diff`, `preflight`) take their plans from the session's shared plans:
-    for tests of a command whose subject is not the engine."""
-    monkeypatch.setattr("groundlink.engine.plan", shared_engine_plan)
+@pytest.fixture(autouse=True)
+def commands_use_shared_plans(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands run in the test process (`plan`, `diff`, `preflight`, `compare`'s in-process
+    plans) take their plans from the session's shared plans: the same spec file is planned once
+    per session, not once per test (about a quarter of the plans `make test` built were such
+    repeats, 2026-12-07). Tests whose subject is the engine itself (a plan's reproducibility, its
+    interrupts, a program patched to fail) are marked `engine_runs` and plan for real."""
+    if request.node.get_closest_marker("engine_runs") is None:
+        monkeypatch.setattr("groundlink.engine.plan", shared_engine_plan)
 
 
 @pytest.fixture

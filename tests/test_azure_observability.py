@@ -187,6 +187,7 @@ def test_an_offline_plan_starts_the_budget_in_the_pinned_month_and_a_real_run_in
     assert budget_start() == ("2025-06-01T00:00:00Z" if pinned_month else f"{now}T00:00:00Z")
 
 
+@pytest.mark.engine_runs  # the plan is the subject: built anew, not the session's
 def test_groundlink_s_offline_plan_takes_the_pinned_month(monkeypatch):
     """The engine runs the program against Pulumi's mocks: the plan compare writes is dated as its report."""
     from groundlink import engine

@@ -131,6 +131,7 @@ def _code_setting(plan) -> str:
     return settings["GROUNDLINK_CODE_SHA256"]
 
 
+@pytest.mark.engine_runs  # the plan is the subject: built anew, not the session's
 def test_a_code_change_is_an_update_of_the_app_and_of_nothing_else(tmp_path, monkeypatch) -> None:
     """The package is uploaded outside Pulumi; the digest of its code in the app's settings is
     what makes a code change show in the plan, as an in-place update (the app keeps its name,

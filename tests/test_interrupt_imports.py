@@ -119,6 +119,7 @@ def test_a_command_that_returns_before_a_deferred_ctrl_c_is_raised_ends_as_inter
     assert result["timer"] == 0.0  # nothing left ticking in the caller
 
 
+@pytest.mark.engine_runs  # the plan is the subject: built anew, not the session's
 def test_a_ctrl_c_deferred_when_a_plan_starts_stops_the_plan(monkeypatch):
     """A Ctrl-C during the imports before a plan's program is counted at once and raised when
     they end: counted into the plan's baseline, the program ran on, and when its exception broke
