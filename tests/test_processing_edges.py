@@ -356,6 +356,40 @@ def test_pcapng_packets_of_each_interface_are_read_with_its_link_type(tmp_path: 
     assert data == STREAM and stats.packets == len(records)
 
 
+def test_a_pcapng_interface_of_a_link_type_not_read_is_passed_over_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`dumpcap -i en0 -i lo0` (or Npcap's loopback adapter) writes the loopback's packets under
+    LINKTYPE_NULL (0) beside the downlink's Ethernet: one local packet there refused the whole
+    contact, its frames on the other interface lost, with nothing said of another interface."""
+    loopback = struct.pack("<I", 2) + bytes(ip_udp(b"dns?", port=53))  # BSD loopback header: AF_INET
+    records = [(START + k * 1000, datagram(p), 0) for k, p in enumerate(_pieces())]
+    records[3:3] = [(START + 2500, loopback, 1), (START + 2600, loopback, 2)]
+    write_pcapng(raw_dir(tmp_path / "raw") / _name(CONTACT_A, 1, "pcapng"), records, links=(1, 0, 0))
+
+    code, err = _cli(tmp_path / "raw", tmp_path / "out", capsys)
+
+    assert code == 0 and _stream(tmp_path / "out") == STREAM
+    assert err == [
+        f"groundlink: contact {CONTACT_A}: 2 of its 12 packets passed over, captured on interfaces of link type 0 "
+        "(2 packets), which groundlink does not read; it reads Ethernet (1), raw IP (12, 14, 101, 228, 229) or "
+        "Linux cooked (113, 276)"
+    ]
+
+
+def test_a_pcapng_of_packets_of_link_types_not_read_only_is_refused_in_one_line(tmp_path: Path) -> None:
+    """As a pcap's header naming such a link type: the capture was made on the wrong interface."""
+    from groundlink.processing.errors import CaptureError
+
+    path = write_pcapng(tmp_path / "c.pcapng", [(START, b"\x00" * 40, 0), (START + 1, b"\x00" * 40, 1)], links=(105, 0))
+    with pytest.raises(CaptureError) as refused:
+        _read(path)
+    assert str(refused.value) == (
+        f"{path}: link type 0 is none groundlink reads: Ethernet (1), raw IP (12, 14, 101, 228, 229) or Linux "
+        "cooked (113, 276); none of its packets is of another"
+    )
+
+
 def test_a_pcapng_simple_packet_block_is_refused_in_one_line(tmp_path: Path) -> None:
     path = write_pcapng(tmp_path / "c.pcapng", [(START, datagram(_pieces()[0]), 0)])
     record = datagram(_pieces()[1])

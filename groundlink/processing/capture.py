@@ -144,6 +144,9 @@ class FileStats:
     # the datagrams that carried payload, per UDP destination port: several ports read as one
     # stream (udp_ports left open) is said by the processor
     ports: dict[int, int] = field(default_factory=dict)
+    # a pcapng's packets of interfaces whose link type is none read (a loopback beside the
+    # downlink's interface), per link type: passed over, and said by the processor
+    unread_links: dict[int, int] = field(default_factory=dict)
 
     def count_incomplete(self, fragments: Fragments) -> None:
         """Count the datagrams `fragments` still waits for or gave up, when a stream ends."""
@@ -846,11 +849,14 @@ def _read_capture(
     yield from _read_mapped(mapped, link, path, fmt, stats, file_index, chunk_bytes, fragments, repeats)
 
 
+LINKS_READ = (
+    f"Ethernet (1), raw IP ({', '.join(map(str, sorted(LINK_RAW_IP)))}) "
+    f"or Linux cooked ({', '.join(map(str, sorted(LINK_COOKED)))})"
+)
+
+
 def _link_problem(link: int) -> str:
-    return (
-        f"link type {link} is none groundlink reads: Ethernet (1), raw IP ({', '.join(map(str, sorted(LINK_RAW_IP)))}) "
-        f"or Linux cooked ({', '.join(map(str, sorted(LINK_COOKED)))})"
-    )
+    return f"link type {link} is none groundlink reads: {LINKS_READ}"
 
 
 def _pcap_records(
@@ -1015,8 +1021,6 @@ def _packet(
     if packet.iface_id >= len(interfaces):
         raise CaptureError(path, f"record {number} names interface {packet.iface_id}, which the file does not describe")
     link, per_second, offset = interfaces[packet.iface_id]
-    if link not in LINK_LAYOUTS:
-        raise CaptureError(path, f"record {number}: {_link_problem(link)}")
     time_us = offset * 1_000_000 + _scaled_us((packet.ts_high << 32) | packet.ts_low, per_second)
     return time_us, link, bytes(packet.pkt_data), packet.caplen >= packet.pkt_len
 
@@ -1050,6 +1054,10 @@ def _read_with_dpkt(
         if not frame and whole:  # a record of no bytes of no packet, as the mapped reader leaves it out
             stats.empty_records += 1
             continue
+        if record_link not in LINK_LAYOUTS:  # a pcapng interface's: no datagram of the downlink
+            fragments.at_record(number)
+            stats.unread_links[record_link] = stats.unread_links.get(record_link, 0) + 1
+            continue
         found = _parsed(frame, record_link, fmt, path, number, fragments, whole)
         if found is None:
             continue
@@ -1075,6 +1083,10 @@ def _read_with_dpkt(
             yield _joined(file_index, pieces, offsets, packets, times)
             pieces, offsets, packets, times, size = [], [], [], [], 0
     stats.packets = number - stats.empty_records
+    if stats.unread_links and sum(stats.unread_links.values()) == stats.packets:
+        # every packet on interfaces of link types not read: the file's link type is wrong, as a
+        # pcap's header giving one is refused (a capture on the wrong interface)
+        raise CaptureError(path, f"{_link_problem(min(stats.unread_links))}; none of its packets is of another")
     if size:
         yield _joined(file_index, pieces, offsets, packets, times)
 

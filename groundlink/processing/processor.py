@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 
 from .. import interrupt
 from . import rowwrite
-from .capture import Chunk, FileStats, Fragments, read_capture
+from .capture import LINKS_READ, Chunk, FileStats, Fragments, read_capture
 from .classify import CORRUPT, OK, STATUS_NAMES, Judge, decode_headers, final_missing, sequence_keys
 from .config import CAPTURE_SUFFIXES, CaptureFormat, name_problem
 from .errors import CaptureError, ProcessingError, file_kind, warn
@@ -867,8 +867,8 @@ def process_contact(
         dated = _date_warning(contact, partition, by_clock=summary["start_time"] is not None)
         found = _frames_warning(contact, summary, run, sum(s.empty_records for s in stats))
         ports = _ports_warning(contact, run.fmt, stats)
-        repeated = _repeats_warning(contact, summary)
-        for warning in (repeated, *captured, found, ports, _spacecraft_warning(contact, run), dated):
+        early = (_links_warning(contact, summary, stats), _repeats_warning(contact, summary))
+        for warning in (*early, *captured, found, ports, _spacecraft_warning(contact, run), dated):
             if warning:
                 warn(warning)
         return summary
@@ -971,6 +971,23 @@ def _capture_warnings(contact: Contact, summary: dict[str, Any], lost: Lost, run
     if packets and not summary["payload_bytes"]:
         return [*causes, _port_warning(contact, run.fmt, packets, lost)]
     return [_length_warning(contact, run)]
+
+
+def _links_warning(contact: Contact, summary: dict[str, Any], stats: list[FileStats]) -> str | None:
+    """Packets of a pcapng's interfaces of link types not read, passed over (a capture of a
+    loopback beside the downlink's interface: one local packet refused the whole contact)."""
+    unread: dict[int, int] = {}
+    for file in stats:
+        for link, n in file.unread_links.items():
+            unread[link] = unread.get(link, 0) + n
+    if not unread:
+        return None
+    links = ", ".join(f"{link} ({n} packet{'' if n == 1 else 's'})" for link, n in sorted(unread.items()))
+    kind = "link type" if len(unread) == 1 else "link types"
+    return (
+        f"groundlink: contact {contact.contact_id}: {sum(unread.values())} of its {summary['packets']} packets passed "
+        f"over, captured on interfaces of {kind} {links}, which groundlink does not read; it reads {LINKS_READ}"
+    )
 
 
 def _repeats_warning(contact: Contact, summary: dict[str, Any]) -> str | None:
