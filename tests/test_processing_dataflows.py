@@ -199,3 +199,40 @@ def test_an_index_of_many_small_files_grows_with_their_frames_not_with_their_squ
     for g, held in enumerate(groups):  # each group's statistics are its own names'
         stats = index.metadata.row_group(g).column(index.schema_arrow.get_field_index("capture_file")).statistics
         assert (stats.min, stats.max) == (min(held), max(held))
+
+
+def test_files_of_one_name_in_two_downlinks_folders_are_told_apart_in_the_frame_index(tmp_path: Path) -> None:
+    """A partner's folder per downlink, each holding its `..._0001.pcap`: the frame index named
+    both by that name alone, so the row of a corrupt frame led to either file. Where names
+    repeat, each file is named by its path below the folder the contact's files share; where
+    they do not (Ground Station's names), by its name, as before."""
+    contact = raw_dir(tmp_path / "raw")
+    name = contact_file(contact, CONTACT_A, 1).name
+    Capture(packetise(stream_of(frames(range(3), vc=1)), 1000, EPOCH * 1_000_000)).write(contact / "dl-a" / name)
+    Capture(packetise(stream_of(frames(range(3), vc=2)), 1000, EPOCH * 1_000_000)).write(contact / "dl-b" / name)
+    Capture(packetise(stream_of(frames(range(3, 5), vc=2)), 1000, EPOCH * 1_000_000 + 10_000)).write(
+        contact / "dl-b" / contact_file(contact, CONTACT_A, 2).name
+    )
+
+    _summary(tmp_path / "raw", tmp_path / "out")
+
+    (index,) = (tmp_path / "out").glob("frame_index/*/*/*/*/*.parquet")
+    rows = pq.read_table(index, columns=["virtual_channel", "capture_file"]).to_pylist()
+    named = {(r["virtual_channel"], r["capture_file"]) for r in rows}
+    second = contact_file(contact, CONTACT_A, 2).name
+    assert named == {(1, f"dl-a/{name}"), (2, f"dl-b/{name}"), (2, f"dl-b/{second}")}
+
+
+def test_files_of_distinct_names_are_named_by_their_names_alone(tmp_path: Path) -> None:
+    contact = raw_dir(tmp_path / "raw")
+    for number, folder in ((1, "dl-a"), (2, "dl-b")):
+        stream = stream_of(frames(range(2), vc=number))
+        Capture(packetise(stream, 1000, EPOCH * 1_000_000)).write(
+            contact / folder / contact_file(contact, CONTACT_A, number).name
+        )
+
+    _summary(tmp_path / "raw", tmp_path / "out")
+
+    (index,) = (tmp_path / "out").glob("frame_index/*/*/*/*/*.parquet")
+    named = set(pq.read_table(index, columns=["capture_file"]).column("capture_file").to_pylist())
+    assert named == {contact_file(contact, CONTACT_A, n).name for n in (1, 2)}

@@ -787,6 +787,17 @@ def dataflow(path: Path) -> tuple[str, ...]:
     return tuple(part for part in path.parent.parts if "=" not in part)
 
 
+def capture_names(files: list[Path]) -> dict[Path, str]:
+    """What the frame index calls each of a contact's files (`capture_file`): its name, unique
+    among the contact's files as AWS Ground Station names them; where two share a name (a
+    partner's folder per downlink, each holding its `..._0001.pcap`), each file's path below the
+    folder all the contact's files share, so that a frame's row leads to one file."""
+    if len({path.name for path in files}) == len(files):
+        return {path: path.name for path in files}
+    shared = Path(os.path.commonpath([path.parent for path in files]))
+    return {path: path.relative_to(shared).as_posix() for path in files}
+
+
 def _by_dataflow(files: list[Path]) -> list[Path]:
     """A contact's files, each dataflow's together in the order they came (in sequence). Read
     as one stream in sequence order, two downlinks' files interleaved: a frame cut at a file's
@@ -818,6 +829,7 @@ def process_contact(
         fragments = Fragments(fmt.udp_ports)  # one capture cut in files: a datagram's fragments may fall in two
         repeats = Repeats()  # and a datagram's copy may start the next file
         stream: tuple[str, ...] | None = None
+        names = capture_names(contact.files)
         for index, path in enumerate(_by_dataflow(contact.files)):
             if stream is not None and dataflow(path) != stream:
                 # another dataflow's captures (a downlink's own folder): its bytes never continue
@@ -828,7 +840,7 @@ def process_contact(
                 run.end_stream()
             stream = dataflow(path)
             # a name that is not UTF-8 (bytes the file system took as they came) is kept as its escapes
-            run.names.append(path.name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"))
+            run.names.append(names[path].encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"))
             try:
                 file_stats = FileStats(path, path.stat().st_size)
             except OSError as error:  # gone since it was found
