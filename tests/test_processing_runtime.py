@@ -186,6 +186,35 @@ def test_a_partner_contact_is_named_by_its_prefix_whatever_its_file_names(tmp_pa
     ]
 
 
+@pytest.mark.parametrize("breaking", ["\u2028", "\n", "\x1c", "\x85"])
+def test_a_failed_contact_s_line_names_a_partner_s_key_whole_whatever_it_holds(tmp_path: Path, breaking: str) -> None:
+    """Every line break str.splitlines knows split the failure's one line inside a key that held
+    one (`hrd\u2028_0001.pcap` logged as `hrd; _0001.pcap`): a key no store has. The key is named
+    whole, its break as its escape, as the runtimes' warning lines name keys."""
+    from groundlink.runtime.delivery import ContactFailed, failure_line
+
+    contact = tmp_path / "raw/partner/year=2025/month=12/day=01/satellite=snpp/pass-9"
+    contact.mkdir(parents=True)
+    (contact / f"hrd{breaking}_0001.pcap").write_bytes(b"not a capture at all")
+    (contact / "manifest.json").write_text("{}")
+    raw, products = DirStore(tmp_path / "raw"), DirStore(tmp_path / "products")
+    key = "partner/year=2025/month=12/day=01/satellite=snpp/pass-9/manifest.json"
+    with pytest.raises(ContactFailed) as failed:
+        handle_message(json.dumps({"subject": f"/blobServices/default/containers/raw/blobs/{key}"}), raw, products)
+    written = repr(breaking)[1:-1]
+    assert failure_line(failed.value) == (
+        f"contact pass-9: partner/year=2025/month=12/day=01/satellite=snpp/pass-9/hrd{written}_0001.pcap: not a pcap "
+        "or pcapng capture"
+    )
+
+
+def test_a_failure_s_lines_are_joined_into_one() -> None:
+    """An SDK's message of several lines is one log line, each of its lines kept."""
+    from groundlink.runtime.delivery import failure_line
+
+    assert failure_line(OSError("first\r\n  second \n\nthird")) == "OSError: first; second; third"
+
+
 def test_a_partner_object_not_named_as_a_capture_is_named_where_it_is_skipped(tmp_path: Path, capsys) -> None:
     """The processor reads `*.pcap`/`*.pcapng` only: a partner's `.dat` captures were skipped
     without a word beside a capture, and alone failed the contact with "no capture files" while

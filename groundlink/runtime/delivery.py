@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from groundlink.processing.config import CAPTURE_SUFFIXES, CaptureFormat, name_problem
-from groundlink.processing.errors import CaptureError, ProcessingError, warn
+from groundlink.processing.errors import CaptureError, ProcessingError, escaped, warn
 from groundlink.processing.layout import (
     FRAMES_PREFIX,
     STAGING_PREFIX,
@@ -188,7 +188,10 @@ def failure_line(error: BaseException) -> str:
     their message, anything else (a store's SDK error) with its type."""
     known = (BadMessage, MissingCaptures, ContactFailed, DeliveryFailed, SettingError)
     text = str(error) if isinstance(error, known) else f"{type(error).__name__}: {error}"
-    return "; ".join(line.strip() for line in text.splitlines() if line.strip()) or type(error).__name__
+    # split only where a message's lines are (str.splitlines also breaks at \u2028, \x1c or \x85, which
+    # an object key may hold: the line named a key no store has), each line kept whole, escaped
+    lines = (escaped(line.strip(" \t\r")) for line in text.split("\n"))
+    return "; ".join(line for line in lines if line) or type(error).__name__
 
 
 def _summarised(problems: list[str]) -> str:
@@ -578,10 +581,11 @@ def _deliver(
         ]
         summaries = [process_contact(c, out, fmt) for c in contacts]
     except ProcessingError as error:
-        lines = [_in_keys(line, workdir) for line in error.lines]
+        # each problem escaped: a newline in a partner's file name is part of the key it names
+        lines = [escaped(_in_keys(line, workdir)) for line in error.lines]
         raise ContactFailed(f"contact {location.contact_id}: {_summarised(lines)}") from None
     except CaptureError as error:
-        raise ContactFailed(f"contact {location.contact_id}: {_in_keys(str(error), workdir)}") from None
+        raise ContactFailed(f"contact {location.contact_id}: {escaped(_in_keys(str(error), workdir))}") from None
     for line in uncataloged_warnings(summaries):
         warn(line)
     produced = [path.relative_to(out).as_posix() for path in out.rglob("*") if path.is_file()]
