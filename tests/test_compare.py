@@ -206,6 +206,39 @@ def test_price_overrides_reach_the_report(tmp_path, monkeypatch):
     assert result.document["pricesFile"] == str(prices)
 
 
+def test_an_aws_partner_price_alone_prices_the_one_partner_network_of_a_ground_station_mission(tmp_path, monkeypatch):
+    """With AWS Ground Station, Azure's ground segment is a partner's and AWS's alternative the
+    decision weighs is the same network: `aws.partner_minute` alone was read by that alternative
+    only, listed as used, and changed no figure (the decision still gave a break-even price)."""
+    monkeypatch.setattr(plan_runs, "run_plans", _fake_runs())
+    prices = tmp_path / "prices.yaml"
+    prices.write_text("aws:\n  partner_minute: {price: 8, source: KSAT quote, date: 2026-10-01}\n")
+    document = run_compare(NOAA20, tmp_path / "out", prices=prices).document
+    [azure] = [x for x in document["cost"]["clouds"]["azure"]["lines"] if x["priceId"] == "azure.partner_minute"]
+    assert (azure["price"], azure["cost"]) == (8, pytest.approx(8 * azure["quantity"]))
+    assert document["decision"]["partnerPricePerMinute"] == 8
+    # 4 contacts a day of 10 min, 365/12 days a month: 1,216.67 min at $8
+    assert azure["quantity"] == pytest.approx(4 * 10 * 365 / 12)
+
+
+def test_two_partner_prices_for_a_ground_station_mission_are_one_line_exit_2_before_any_planning(
+    tmp_path, monkeypatch, capsys
+):
+    """They were refused only after both clouds were planned, by the alternative's estimate."""
+    monkeypatch.setattr(plan_runs, "run_plans", lambda *a, **k: pytest.fail("planned although refused"))
+    prices = tmp_path / "prices.yaml"
+    prices.write_text(
+        "aws:\n  partner_minute: {price: 8, source: KSAT quote, date: 2026-10-01}\n"
+        "azure:\n  partner_minute: {price: 12, source: KSAT quote 9, date: 2026-10-02}\n"
+    )
+    assert main(["compare", NOAA20, "--out", str(tmp_path / "out"), "--prices", str(prices)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"the partner network is priced twice ({prices}: aws.partner_minute = 8, {prices}: azure.partner_minute = "
+        "12): both clouds use one network, so give one price"
+    ]
+    assert not (tmp_path / "out").exists()
+
+
 def test_an_override_no_line_uses_is_said_on_the_terminal_and_in_the_report(tmp_path, monkeypatch, capsys):
     """blob_hot_gb_month is a known id (the LRS reference price) that no line of a ZRS mission
     uses: the override changed nothing and nothing said so but compare.json's `used: false`."""

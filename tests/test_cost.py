@@ -316,11 +316,14 @@ def test_one_price_given_for_each_cloud_keeps_each_clouds_own_citation(catalogs)
     assert sources == {"aws": "KSAT A (override: prices.yaml)", "azure": "KSAT B (override: prices.yaml)"}
 
 
-def test_with_aws_ground_station_an_aws_partner_price_leaves_azures_alone(catalogs):
-    overrides = OverrideFile(aws={"partner_minute": Override(price=9, source="unused", date="2026-10-02")})
+def test_with_aws_ground_station_an_aws_partner_price_prices_azures_partner_minutes(catalogs):
+    """One network: Azure's ground segment and AWS's partner alternative. Given for AWS alone, it
+    was read by that alternative only, and Azure's minutes stayed unknown beside it."""
+    overrides = OverrideFile(aws={"partner_minute": Override(price=9, source="KSAT A", date="2026-10-02")})
     chosen = {cloud: apply_overrides(c, overrides, "prices.yaml") for cloud, c in catalogs.items()}
     (azure_ground,) = [x for x in estimate(arith_spec(), chosen).clouds["azure"].lines if x.layer == "ground"]
-    assert azure_ground.cost is None and not azure_ground.entry.known
+    assert azure_ground.cost == pytest.approx(912.5 * 9)  # the spec's 912.5 minutes a month, at $9
+    assert azure_ground.entry.source == "KSAT A (override: prices.yaml)"
 
 
 def test_overrides_fill_unknowns_and_switch_to_reserved_minutes(catalogs):

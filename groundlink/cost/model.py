@@ -1344,10 +1344,11 @@ def partner_catalogs(spec: Any, catalogs: dict[str, Catalog], origin: str = "--p
     same contract, and the decision compares them at one price per minute: the spec's price
     or a `partner_minute` override of either cloud's catalog, given once, fills both; two
     different prices are refused (PriceError), as a report pricing one network at two rates
-    contradicts itself. Without a partner (AWS Ground Station), only Azure uses the entry."""
+    contradicts itself. With AWS Ground Station it is one network all the same: Azure's ground
+    segment (a partner's, since Azure Orbital's retirement) and AWS's alternative to Ground
+    Station that the decision weighs; an `aws.partner_minute` given alone was read by that
+    alternative only, listed as used, and changed no figure of the report."""
     gs = spec.ground_segment
-    if gs.provider != "partner":
-        return catalogs
     given: list[tuple[str, PriceEntry]] = []
     if gs.partner is not None and gs.partner.price_per_minute_usd is not None:
         entry = catalogs[next(iter(catalogs))].entry("partner_minute")
