@@ -132,6 +132,37 @@ def test_a_directory_that_refuses_the_write_is_named_not_the_products_root(tmp_p
     assert sorted(str(p.relative_to(tmp_path)) for p in (tmp_path / "ro").rglob("*")) == before
 
 
+@pytest.mark.parametrize(
+    ("table", "product"),
+    [("frames", CONTACT_A), ("frame_index", f"{CONTACT_A}.parquet"), ("contact_summary", f"{CONTACT_A}.parquet")],
+)
+def test_a_new_contact_s_partition_that_refuses_the_write_is_named_not_the_staging_copy(
+    tmp_path: Path, table: str, product: str
+) -> None:
+    """Moving a first product into a partition the user cannot write named the source of the
+    move, a file of the hidden staging directory, gone when the line is read; the directory to
+    mend is the target's."""
+    if os.geteuid() == 0 and not shutil.which("setpriv"):
+        pytest.skip("root without setpriv cannot be refused a write")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    demo_contact(tmp_path / "raw")
+    partition = tmp_path / "ro" / table / "year=2025" / "month=12" / "day=01" / "satellite=noaa20"
+    partition.mkdir(parents=True)
+    partition.chmod(0o555)
+    command = [sys.executable, "-m", "groundlink.cli", "process", "raw", "--out", "ro"]
+    try:
+        drop = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--"] if os.geteuid() == 0 else []
+        done = subprocess.run([*drop, *command], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    finally:
+        partition.chmod(0o755)
+    failed = f"ro/{table}/year=2025/month=12/day=01/satellite=noaa20/{product}"
+    assert (done.returncode, done.stderr.splitlines()[0]) == (
+        2,
+        f"groundlink: --out ro: cannot write {failed} (Permission denied)",
+    )
+    assert not [p for p in (tmp_path / "ro").rglob("*") if p.name.startswith(".staging-")]
+
+
 # The run is sent the signal once it has read a chunk of the first contact's first capture:
 # the staging directory is there, half written.
 _SIGNALLED_RUN = """

@@ -96,12 +96,19 @@ def _size(path: Path) -> int:
 def _write_failed(out: Path, error: OSError, contact_id: str) -> str:
     """A write under --out that failed, in one line naming the path that failed (the
     OSError's own; without one, a write into an open file, the contact being written), and for
-    "Not a directory" the file standing where a directory must go."""
+    "Not a directory" the file standing where a directory must go. A move names the one of its
+    two paths outside the run's staging directory (a product moved into place, or an earlier
+    one set aside): the staging directory is gone by the time the line is read, and the
+    directory the user must mend is the product's. A file of the staging directory alone is
+    the contact being written."""
     from ..outputs import reason, standing
+    from ..processing.layout import STAGING_PREFIX
 
-    if error.filename is None:
+    paths = [Path(os.fsdecode(p)) for p in (error.filename, error.filename2) if p is not None]
+    outside = [p for p in paths if not any(part.startswith(STAGING_PREFIX) for part in p.parts)]
+    if not outside:
         return f"--out {out}: cannot write contact {contact_id} ({reason(error)})"
-    failed = Path(os.fsdecode(error.filename))
+    failed = outside[0]
     if error.errno in (errno.ENOTDIR, errno.EEXIST):
         blocker = next((p for p in (failed, *failed.parents) if os.path.lexists(p) and not os.path.isdir(p)), None)
         if blocker is not None:  # as the check before the run names one (outputs._check_parent)
