@@ -104,6 +104,19 @@ def test_a_products_dir_under_partition_directories_reads_each_contact_s_own_par
     ]
 
 
+def _refused_by(
+    directory: Path, command: list[str], cwd: Path, env: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    """`command` run while `directory` refuses writes: read-only, and for root without the
+    capabilities that pass every permission check."""
+    directory.chmod(0o555)
+    try:
+        drop = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--"] if os.geteuid() == 0 else []
+        return subprocess.run([*drop, *command], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+    finally:
+        directory.chmod(0o755)
+
+
 def test_a_directory_that_refuses_the_write_is_named_not_the_products_root(tmp_path: Path) -> None:
     """Root passes every permission check: the capabilities that let it are dropped for the run."""
     if os.geteuid() == 0 and not shutil.which("setpriv"):
@@ -115,12 +128,7 @@ def test_a_directory_that_refuses_the_write_is_named_not_the_products_root(tmp_p
     assert first.returncode == 0, first.stderr
     partition = tmp_path / "ro" / "frames" / "year=2025" / "month=12" / "day=01" / "satellite=noaa20"
     before = sorted(str(p.relative_to(tmp_path)) for p in (tmp_path / "ro").rglob("*"))
-    partition.chmod(0o555)
-    try:
-        drop = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--"] if os.geteuid() == 0 else []
-        done = subprocess.run([*drop, *command], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
-    finally:
-        partition.chmod(0o755)
+    done = _refused_by(partition, command, tmp_path, env)
     failed = f"ro/frames/year=2025/month=12/day=01/satellite=noaa20/{CONTACT_A}"
     assert (done.returncode, done.stderr.splitlines()) == (
         2,
@@ -148,13 +156,8 @@ def test_a_new_contact_s_partition_that_refuses_the_write_is_named_not_the_stagi
     demo_contact(tmp_path / "raw")
     partition = tmp_path / "ro" / table / "year=2025" / "month=12" / "day=01" / "satellite=noaa20"
     partition.mkdir(parents=True)
-    partition.chmod(0o555)
     command = [sys.executable, "-m", "groundlink.cli", "process", "raw", "--out", "ro"]
-    try:
-        drop = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--"] if os.geteuid() == 0 else []
-        done = subprocess.run([*drop, *command], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
-    finally:
-        partition.chmod(0o755)
+    done = _refused_by(partition, command, tmp_path, env)
     failed = f"ro/{table}/year=2025/month=12/day=01/satellite=noaa20/{product}"
     assert (done.returncode, done.stderr.splitlines()[0]) == (
         2,
