@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -154,6 +155,42 @@ def test_a_rerun_replaces_the_previous_report_whole(tmp_path, monkeypatch):
     assert (out / "report.md").read_text().startswith("# groundlink compare")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
     assert set(result.timings) == {"plan_aws", "plan_azure", "total"}
+
+
+def test_a_previous_report_that_cannot_all_be_removed_is_said_as_this_run_s_not_a_killed_one_s(
+    tmp_path, monkeypatch, capsys
+):
+    """A directory of the earlier report the user made read-only: the new report went in, the
+    old one stayed set aside, and the run itself blamed "a compare that was stopped outright"."""
+    import shutil
+
+    monkeypatch.setattr(plan_runs, "run_plans", _fake_runs())
+    out = tmp_path / "out"
+    run_compare(NOAA20, out)
+    capsys.readouterr()
+    removing = shutil.rmtree
+
+    def refused_in_charts(path, ignore_errors=False, **kwargs):
+        """As a read-only `charts` directory refuses its entries' removal to a user."""
+        charts = Path(path) / "out" / "charts"
+        if ".out.old-" not in Path(path).name or not charts.exists():
+            return removing(path, ignore_errors=ignore_errors, **kwargs)
+        for entry in Path(path, "out").iterdir():
+            if entry != charts:
+                removing(entry) if entry.is_dir() else entry.unlink()
+        if not ignore_errors:
+            chart = next(charts.iterdir())
+            raise PermissionError(13, "Permission denied", str(chart))
+
+    monkeypatch.setattr(shutil, "rmtree", refused_in_charts)
+    assert main(["compare", NOAA20, "--out", str(out)]) == 0
+    [old] = tmp_path.glob(".out.old-*")
+    chart = next((old / "out" / "charts").iterdir())
+    assert [line for line in capsys.readouterr().err.splitlines() if "replaced" in line or "outright" in line] == [
+        f"groundlink: the report this compare replaced could not all be removed ({chart}: Permission denied); it "
+        f"is set aside in {old}: delete it"
+    ]
+    assert (out / "report.md").read_text().startswith("# groundlink compare")
 
 
 def test_a_report_named_with_the_longest_name_the_system_takes_is_written_and_rewritten(tmp_path, monkeypatch):

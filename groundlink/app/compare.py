@@ -32,7 +32,7 @@ from .. import interrupt
 from ..clouds import CLOUDS, cloud_title
 from ..errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError
 from ..inputs import escaped
-from ..outputs import displayable, file_location, held, in_use, keep_mode, sibling_stem, swapping_in, writing
+from ..outputs import displayable, file_location, held, in_use, keep_mode, reason, sibling_stem, swapping_in, writing
 from . import diff_command
 
 if TYPE_CHECKING:
@@ -156,9 +156,11 @@ def _stem(out: Path, kind: str) -> str:
     return sibling_stem(out.name, len(kind) + 1 + 2 * SIBLING_RANDOM_BYTES, out.parent)
 
 
-def _replace_dir(tmp: Path, out: Path) -> None:
+def _replace_dir(tmp: Path, out: Path) -> Path | None:
     """Swap the finished report into place, with the permissions of the one it replaces; the
-    previous report is removed only after."""
+    previous report is removed only after. Returns where the previous report stays, set aside,
+    when it cannot be removed (a directory of it the user made read-only), said by the caller
+    as this run's, not as a compare's stopped outright."""
     keep_mode(tmp, out, new=0o777)
     old = _sibling(out, "old") if out.exists() else None
     try:
@@ -176,11 +178,25 @@ def _replace_dir(tmp: Path, out: Path) -> None:
                 with contextlib.suppress(OSError):
                     old.rmdir()
         raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    if old is None:
+        return None
+    shutil.rmtree(old, ignore_errors=True)
+    if not old.exists():
+        return None
+    try:  # again, for what stopped it: what is left names it
+        shutil.rmtree(old)
+    except OSError as error:
+        print(
+            f"groundlink: the report this compare replaced could not all be removed "
+            f"({escaped(str(error.filename or old))}: {reason(error)}); it is set aside in {escaped(str(old))}: "
+            "delete it",
+            file=sys.stderr,
+        )
+        return old
+    return None
 
 
-def _say_leftovers(out: Path) -> None:
+def _say_leftovers(out: Path, own: Path | None = None) -> None:
     """Name what a compare killed outright (SIGKILL, a power cut) left beside DIR: it cannot be
     removed by the run that made it, and it may belong to a compare still running, so it is
     named, never deleted. An `.old-` one holds the report that compare was replacing. Looked for
@@ -191,7 +207,7 @@ def _say_leftovers(out: Path) -> None:
             (path, what)
             for kind, what in (("old", "the report it was replacing"), ("tmp", "a half-written report"))
             for path in sorted(out.parent.glob(f".{glob.escape(_stem(out, kind))}.{kind}-*"))
-            if not in_use(path)
+            if not in_use(path) and path != own
         ]
     for path, what in found:
         print(
@@ -416,12 +432,12 @@ def run_compare(
                     _write(tmp, doc, runs, charts)
                     _mark_report(tmp)
                     with swapping_in(place.parent):  # two compares into one --out swap one after the other
-                        _replace_dir(tmp, place)
+                        kept = _replace_dir(tmp, place)
             except BaseException:
                 shutil.rmtree(tmp, ignore_errors=True)
                 raise
         progress.done("report")
-    _say_leftovers(file_location(out))
+    _say_leftovers(file_location(out), own=kept)
 
     from ..report.compare_console import print_summary
 
