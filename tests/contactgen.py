@@ -8,6 +8,7 @@ processor under test. dpkt builds the network headers and the pcap records.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import struct
 import sys
@@ -282,7 +283,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("raw_dir", metavar="RAW_DIR", type=Path, help="where the delivery's capture files go")
     args = parser.parse_args(argv)  # --help, or no RAW_DIR: usage, and no directory made
-    written = demo_contact(args.raw_dir)
+    existed = args.raw_dir.exists()
+    before = set(args.raw_dir.rglob("*")) if existed else set()
+    try:
+        written = demo_contact(args.raw_dir)
+    except OSError as error:  # a full disk: a capture cut short is no delivery to process
+        made = set(args.raw_dir.rglob("*")) | ({args.raw_dir} if not existed else set())
+        for path in sorted(made - before, key=lambda p: len(p.parts), reverse=True):  # deepest first
+            with contextlib.suppress(OSError):
+                path.rmdir() if path.is_dir() and not path.is_symlink() else path.unlink()
+        where = error.filename or args.raw_dir
+        print(f"python -m tests.contactgen: cannot write {where} ({error.strerror or error})", file=sys.stderr)
+        return 2
     try:
         for path in written:
             print(f"wrote {path}", flush=True)

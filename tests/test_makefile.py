@@ -134,3 +134,26 @@ def test_clean_leaves_the_users_reports_and_the_mutation_results(tmp_path: Path)
     run = _make(tmp_path, "clean")
     assert run.returncode == 0, run.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mutants", "out"]
+
+
+def test_the_demo_delivery_on_a_full_disk_is_one_line_and_no_capture_cut_short(tmp_path, monkeypatch, capsys):
+    """`make demo` on a full disk printed two chained tracebacks and left a capture cut at
+    45,056 bytes, which `groundlink process` would read as a delivery."""
+    import dpkt
+
+    from tests import contactgen
+
+    real, written = dpkt.pcap.Writer.writepkt, []
+
+    def fills_up(self, *args, **kwargs):
+        if len(written) == 50:
+            raise OSError(28, "No space left on device")
+        written.append(1)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(dpkt.pcap.Writer, "writepkt", fills_up)
+    (tmp_path / "demo").mkdir()  # as the recipe makes DEMO before the delivery is written
+    raw = tmp_path / "demo" / "raw"
+    assert contactgen.main([str(raw)]) == 2
+    assert capsys.readouterr().err == f"python -m tests.contactgen: cannot write {raw} (No space left on device)\n"
+    assert list(tmp_path.rglob("*")) == [tmp_path / "demo"]  # nothing of the delivery left
