@@ -110,9 +110,9 @@ def test_a_staging_directory_kept_by_a_failed_commit_is_named_by_the_next_run(pr
     assert main(["process", str(again), "--out", str(out)]) == 0
     contact = layout.staged_contact(staging)
     assert capsys.readouterr().err.splitlines() == [
-        f"groundlink: {staging} holds earlier products of contact {contact} that a commit set aside and could not "
-        f'put back (docs/processing.md, "Products are staged"): this run wrote contact {contact}\'s products again, '
-        "so they are superseded: delete the directory"
+        f"groundlink: {staging} holds earlier products of contact {contact} that a commit set aside and that were "
+        f"never removed: this run wrote contact {contact}'s products again, so they are superseded: delete the "
+        "directory"
     ]
 
 

@@ -244,23 +244,27 @@ def _say_leftovers(out: Path, written: set[tuple[str, str]]) -> None:
             if part.startswith("satellite=")
         }
         if satellites and all((satellite, contact) in written for satellite in satellites):
-            what = f"this run wrote contact {contact}'s products again, so they are superseded: delete the directory"
-        else:
-            places = ", ".join(f"{aside} for {origin}" for aside, origin in sorted(origins.items())[:3])
-            more = f" and {len(origins) - 3} more" if len(origins) > 3 else ""
-            restore = (
-                f"; or, to restore them instead, replace what stands at each place with the one set aside ({places}"
-                f"{more}: {SET_ASIDE_RECORD} in it lists them)"
-                if origins
-                else ""
+            # not "could not put back": a commit of this run that succeeded leaves them too, where
+            # a directory of theirs refuses its removal (read-only)
+            print(
+                f"{PREFIX}{path} holds earlier products of contact {contact} that a commit set aside and that were "
+                f"never removed: this run wrote contact {contact}'s products again, so they are superseded: delete "
+                "the directory",
+                file=sys.stderr,
             )
-            what = (
-                f"process contact {contact}'s files again into this --out, which replaces its products whole, then "
-                f"delete the directory{restore}"
-            )
+            continue
+        places = ", ".join(f"{aside} for {origin}" for aside, origin in sorted(origins.items())[:3])
+        more = f" and {len(origins) - 3} more" if len(origins) > 3 else ""
+        restore = (
+            f"; or, to restore them instead, replace what stands at each place with the one set aside ({places}"
+            f"{more}: {SET_ASIDE_RECORD} in it lists them)"
+            if origins
+            else ""
+        )
         print(
             f"{PREFIX}{path} holds earlier products of contact {contact} that a commit set aside and could not put "
-            f'back (docs/processing.md, "Products are staged"): {what}',
+            f'back (docs/processing.md, "Products are staged"): process contact {contact}\'s files again into this '
+            f"--out, which replaces its products whole, then delete the directory{restore}",
             file=sys.stderr,
         )
     if partial:
