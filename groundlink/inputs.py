@@ -134,7 +134,7 @@ BOM = "\ufeff"
 """The byte order mark, as the first character of a text some editors save."""
 
 
-def read_input(path: Path, limit: int = MAX_FILE_BYTES) -> str:
+def read_input(path: Path, limit: int = MAX_FILE_BYTES, keep_mark: bool = False) -> str:
     """The UTF-8 text of `path`, newlines as `Path.read_text` gives them, read up to `limit`
     bytes and one more: a pipe's or a device's size says nothing of what it holds
     (`/dev/zero` never ends, and read whole it ran out of memory with a traceback), so
@@ -143,12 +143,14 @@ def read_input(path: Path, limit: int = MAX_FILE_BYTES) -> str:
 
     A byte order mark at the start is no part of the text (RFC 8259 lets a JSON reader ignore
     one, and YAML's reader does): an editor that saves one (Notepad) made a plan unreadable, and
-    taken for a spec by its first character."""
+    taken for a spec by its first character. `keep_mark`: kept, for a reader of the text that
+    another program reads too and that program refuses one."""
     with path.open("rb") as handle:
         data = handle.read(limit + 1)
     if len(data) > limit:
         raise InputTooLarge(limit)
-    return data.decode("utf-8").removeprefix(BOM).replace("\r\n", "\n").replace("\r", "\n")
+    text = data.decode("utf-8")
+    return (text if keep_mark else text.removeprefix(BOM)).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def json_problem(error: json.JSONDecodeError) -> str:

@@ -73,6 +73,29 @@ def test_the_default_source_name_is_the_policy_pack_config():
     assert _error(parse_config, "x").startswith("policy pack config: must be a JSON object")
 
 
+def test_a_config_nested_past_what_the_reader_follows_is_one_line(tmp_path):
+    """Some 1,000 brackets deep, Python's JSON reader gives up with a RecursionError, which
+    `check` and `compare` printed as a traceback, exit 1: a CI gate read it as a policy failure."""
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"tags-required": {"requiredTags": ' + "[" * 1000 + "]" * 1000 + "}}")
+    assert _error(load_config_file, deep) == (
+        f'{deep}: nested too deeply; expected a JSON object of policy name -> level or settings, e.g. {{"all": '
+        '"mandatory"}'
+    )
+
+
+def test_a_config_with_a_byte_order_mark_is_refused_as_pulumi_refuses_it(tmp_path):
+    """PowerShell 5's `Out-File -Encoding utf8` writes one; the Pulumi CLI reads the file with Go's
+    JSON reader, which takes none, so `pulumi preview` failed on the config the offline check
+    had passed."""
+    marked = tmp_path / "marked.json"
+    marked.write_bytes(b'\xef\xbb\xbf{"tags-required": "advisory"}')
+    assert _error(load_config_file, marked) == (
+        f"{marked}: starts with a byte order mark (U+FEFF), which `pulumi preview --policy-pack-config` refuses "
+        "(its JSON reader takes none); save the file as UTF-8 without one"
+    )
+
+
 def test_config_files(tmp_path):
     missing = tmp_path / "none.json"
     assert _error(load_config_file, missing) == f"{missing}: cannot read policy pack config (No such file or directory)"
@@ -88,11 +111,6 @@ def test_config_files(tmp_path):
     good = tmp_path / "good.json"
     good.write_text('{"p": {"enforcementLevel": "mandatory", "k": [1]}}')
     assert load_config_file(good) == {"p": PolicySettings("mandatory", {"k": [1]})}
-    # saved by an editor that writes a byte order mark first (Notepad): the same config, not
-    # Python's "Unexpected UTF-8 BOM (decode using utf-8-sig)"
-    marked = tmp_path / "marked.json"
-    marked.write_bytes(b"\xef\xbb\xbf" + good.read_bytes())
-    assert load_config_file(marked) == {"p": PolicySettings("mandatory", {"k": [1]})}
 
 
 SCHEMAS = [

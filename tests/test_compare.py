@@ -768,6 +768,30 @@ def test_the_report_judges_a_keys_off_mission_with_the_pack_config_check_takes(t
     assert policy["summary"] in (tmp_path / "out" / "report.md").read_text()
 
 
+def test_a_pack_config_given_as_a_pipe_is_read_once(tmp_path, monkeypatch, capsys):
+    """`--policy-pack-config <(...)`: compare read the file to check it, then the policy thread
+    read it again, found the pipe empty, and refused a good config after planning both clouds."""
+    import os
+
+    from .conftest import with_changes
+
+    monkeypatch.setattr(plan_runs, "run_plans", _fake_runs(spec=None))
+    spec = write_spec(tmp_path, with_changes(spec_data(), {"security.customer_managed_keys": False}))
+    for cloud in CLOUDS:  # planned before the compare's policy thread starts importing the SDK
+        cached_plan(spec, cloud)
+    config = (SPECS.parent / "policies" / "customer-managed-keys-off.config.json").read_bytes()
+    reading, writing = os.pipe()
+    os.write(writing, config)
+    os.close(writing)
+    try:
+        piped = f"/dev/fd/{reading}"
+        assert main(["compare", str(spec), "--out", str(tmp_path / "out"), "--policy-pack-config", piped]) == 0
+    finally:
+        os.close(reading)
+    policy = json.loads((tmp_path / "out" / "compare.json").read_text())["policy"]
+    assert policy["summary"].endswith(f", configured by {piped}): passed.")
+
+
 def test_a_pack_config_the_pack_refuses_is_exit_2_and_nothing_written(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(plan_runs, "run_plans", _fake_runs(spec=None))
     config = tmp_path / "pack.json"

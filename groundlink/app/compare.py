@@ -300,11 +300,14 @@ def run_compare(
     _check_out_dir(out)
     if against:
         check_old(against, CLOUDS, partial=True)  # the report says which cloud OLD leaves out
+    loaded = None
     if policy_pack_config is not None:
-        from ..check.config import check_against_the_rules, load_config_file
+        from ..check.config import LoadedConfig, check_against_the_rules, load_config_file
 
-        # a file that is no pack config, or names a policy the pack has not: one line, nothing started
-        check_against_the_rules(load_config_file(policy_pack_config))
+        # a file that is no pack config, or names a policy the pack has not: one line, nothing
+        # started; read once, and the settings handed on (a pipe is empty when read again)
+        loaded = LoadedConfig(load_config_file(policy_pack_config))
+        check_against_the_rules(loaded.given)
     blueprint = build_blueprint(spec)
     prepared: dict[str, Any] = {}
 
@@ -351,8 +354,8 @@ def run_compare(
                     CLOUDS,
                     arrivals.get,
                     arrivals.preflight,
-                    policy_pack_config,
-                    policy_pack_config_name,
+                    loaded,
+                    policy_pack_config_name or policy_pack_config,
                 )
                 progress.start("policy", "policy pack")
 

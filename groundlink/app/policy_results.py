@@ -21,7 +21,7 @@ def policy_results_as_planned(
     clouds: tuple[str, ...],
     get_plan: Callable[[str], Any],
     preflight_of: Callable[[Any], list[str] | None] = lambda plan: None,
-    policy_pack_config: str | None = None,
+    policy_pack_config: Any = None,
     config_name: str | None = None,
 ) -> dict[str, Any]:
     """Policy results for plans still being built: the pack process starts at once.
@@ -31,8 +31,9 @@ def policy_results_as_planned(
     its stack and configuration only from the Analyzer calls (it never imports the Pulumi
     runtime), so the findings are those of `groundlink check`'s process per stack, and the
     comparison saves the start-up of a second interpreter with the pack loaded.
-    `policy_pack_config`: the pack config file `groundlink check` and `pulumi preview` take (the
-    summary names it `config_name`, as the user gave it); a config the pack refuses is the user's
+    `policy_pack_config`: the pack config file `groundlink check` and `pulumi preview` take, or
+    its settings already read (check.config.LoadedConfig; the summary names it `config_name`, as
+    the user gave it); a config the pack refuses is the user's
     bad input (PackConfigError), not an unavailable pack."""
     try:
         from .. import check

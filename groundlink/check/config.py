@@ -18,6 +18,7 @@ from typing import Any
 
 from ..errors import UsageError
 from ..inputs import (
+    BOM,
     DuplicateKey,
     InputTooLarge,
     JsonConstant,
@@ -97,18 +98,34 @@ def parse_config(doc: Any, source: str = DEFAULT_SOURCE) -> Given:
     return given
 
 
+@dataclass(frozen=True)
+class LoadedConfig:
+    """A pack config already read and checked, handed on instead of its path: a pipe
+    (`--policy-pack-config <(...)`, `/dev/stdin`) can be read once, and compare's second read
+    found it empty, after both clouds were planned."""
+
+    given: Given
+
+
 def load_config_file(path: str | Path) -> Given:
     from ..spec import _os_reason
 
     path = Path(path)
     try:
-        text = read_input(path)
+        text = read_input(path, keep_mark=True)
     except UnicodeDecodeError as error:
         raise PackConfigError(not_utf8(str(path), error, "policy pack config")) from None
     except InputTooLarge as error:
         raise PackConfigError(f"{path}: {error}; not a policy pack config") from None
     except (OSError, ValueError) as error:  # missing, a directory, no permission, a NUL in the name
         raise PackConfigError(f"{path}: cannot read policy pack config ({_os_reason(error)})") from None
+    if text.startswith(BOM):
+        # the Pulumi CLI reads the file with Go's encoding/json, which takes no byte order mark
+        # (golang/go#12254): passed here, the same file failed `pulumi preview --policy-pack-config`
+        raise PackConfigError(
+            f"{path}: starts with a byte order mark (U+FEFF), which `pulumi preview --policy-pack-config` refuses "
+            "(its JSON reader takes none); save the file as UTF-8 without one"
+        )
     if not text.strip():  # not JSON: a file left empty by mistake would switch no guard at all
         raise PackConfigError(f"{path}: policy pack config is empty; expected {EXPECTED}")
     try:
@@ -125,6 +142,8 @@ def load_config_file(path: str | Path) -> Given:
         ) from None
     except ValueError as error:  # a number past a float's range or 4,300 digits
         raise PackConfigError(f"{path}: not valid JSON: {error}") from None
+    except RecursionError:  # some 1,000 brackets deep: Python's reader gives up, as state.py's does
+        raise PackConfigError(f"{path}: nested too deeply; expected {EXPECTED}") from None
     return parse_config(doc, str(path))
 
 

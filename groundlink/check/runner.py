@@ -26,6 +26,7 @@ from ..resources import package_dir
 from ..spec import load_spec
 from .config import (
     Given,
+    LoadedConfig,
     PolicySchema,
     PolicySettings,
     check_against_the_rules,
@@ -240,6 +241,8 @@ def in_report_order(v: Violation) -> tuple[int, bool, str, str]:
 def _given(policy_pack_config: Any) -> Given | None:
     if policy_pack_config is None:
         return None
+    if isinstance(policy_pack_config, LoadedConfig):
+        return policy_pack_config.given
     if isinstance(policy_pack_config, dict):
         given = parse_config(policy_pack_config)
     else:
