@@ -93,6 +93,21 @@ def test_a_capture_of_every_datagram_twice_gives_the_frames_of_one_capture(
     assert err == [_repeats_line(10, 20)]
 
 
+def test_copies_of_datagrams_that_cut_frames_anywhere_corrupt_none(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """1,000-byte payloads cut the 1,024-byte frames anywhere: each copy ran its bytes into the
+    stream mid-frame (39 ok, 41 corrupt, and the hint blamed --cadu-length)."""
+    pieces = [vita49(p, count=k) for k, p in enumerate(split(STREAM, 1000))]  # 41 datagrams
+    records = [(START + k * 1000 + copy, datagram(piece)) for k, piece in enumerate(pieces) for copy in range(2)]
+    write_records(raw_dir(tmp_path / "raw") / _name(1), records)
+
+    row, stream, err = _process(tmp_path / "raw", tmp_path / "out", capsys)
+
+    assert stream == STREAM and row == {"packets": 82, "repeated_datagrams": 41, **WHOLE}
+    assert err == [_repeats_line(41, 82)]
+
+
 def test_a_copy_that_starts_the_next_file_of_the_capture_is_known(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
