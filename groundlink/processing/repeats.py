@@ -4,8 +4,8 @@
 network), or a switch's mirror port that copies both directions of a link, records one
 datagram once for each interface it crosses: the copies follow one another, the same bytes
 from the UDP header on (their link headers differ, and IP's time to live may). Taken into the
-stream, each copy repeats a stretch of the downlink's bytes, and every frame it lands in comes
-out corrupt, with the capture blamed for a fault it recorded faithfully.
+stream, each copy repeats a stretch of the downlink's bytes: frames it cuts come out corrupt
+(and the hint blames the CADU length), whole frames it holds come out again as duplicates.
 
 A copy is known for certain, not guessed: each datagram holds a VITA-49 packet, whose header
 carries a 4-bit packet count that the sender adds one to, modulo 16, for every packet of a
