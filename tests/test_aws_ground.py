@@ -560,3 +560,37 @@ def test_the_plan_records_the_antenna_config_s_replace_on_changes():
     antenna = next(r for r in plan.resources if r.name == "noaa20-ground-noaa20-hrd-antenna")
     assert antenna.replaceOnChanges == ["name"]
     assert all(r.replaceOnChanges == [] for r in plan.resources if r is not antenna)
+
+
+@pytest.mark.parametrize(("groups", "warned"), [(250, False), (251, True)])
+def test_stream_delivery_warns_when_the_groups_interfaces_outgrow_the_mission_subnet(groups, warned):
+    """A /24 keeps 251 of its addresses (EC2 reserves 5): one interface per dataflow endpoint group
+    and the receiver's fill it at 250 streamed satellites, and `pulumi up` ran out of addresses at
+    the 251st without a word before."""
+    from groundlink.components.aws.ground import stream_subnet_problem
+
+    problem = stream_subnet_problem(groups, "10.64.0.0/24")
+    assert (problem is not None) == warned
+    if warned:
+        assert problem == (
+            "ground: 251 streamed satellites get 251 dataflow endpoint groups, for each of which AWS Ground Station "
+            "creates a network interface in the mission subnet 10.64.0.0/24 beside the receiver's: 252 addresses at "
+            "least, where the subnet has 251 (EC2 reserves 5 of each subnet's), so `pulumi up` would run out of "
+            "addresses; split the constellation into missions, or deliver its contacts to S3 (delivery.stream: false)"
+        )
+
+
+@pytest.mark.engine_runs
+def test_the_subnet_warning_reaches_the_plan(monkeypatch, tmp_path):
+    """The plan's warnings carry it (the subnet made too small here, as 251 satellites would fill it)."""
+    from groundlink.components.aws import ground
+
+    from groundlink.engine.runner import plan
+
+    from .conftest import spec_data, with_changes, write_spec
+
+    monkeypatch.setattr(ground, "SUBNET_RESERVED_ADDRESSES", 255)  # a /24 of one usable address
+    spec = write_spec(tmp_path, with_changes(spec_data(), {"delivery.stream": True}))
+    assert [w for w in plan(spec, "aws").warnings if "dataflow endpoint groups" in w] == [
+        ground.stream_subnet_problem(1, "10.64.0.0/24")
+    ]

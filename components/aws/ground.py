@@ -15,6 +15,7 @@ against the service's name pattern before they reach a resource.
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 import pulumi
@@ -28,7 +29,7 @@ from ..base import MissionComponent
 from . import iam
 from .analytics import contact_stream
 from .naming import endpoint_name, gs_name, role_name
-from .security import Network
+from .security import Network, vpc_cidrs
 from .storage import Store
 
 GS = aws_native.groundstation
@@ -410,7 +411,35 @@ class AwsStreamEndpoints(MissionComponent):
             for satellite in inputs.satellites
             if any(link.satellite.name == satellite.name for link in inputs.links)
         }
+        if problem := stream_subnet_problem(len(self.groups), vpc_cidrs(mission)[1]):
+            self.warn(problem)
         self.register_outputs({"dataflow_endpoint_group_arns": {sat: g.arn for sat, g in self.groups.items()}})
+
+
+# EC2 reserves the first four and the last address of every subnet (Amazon VPC User Guide,
+# "Subnet CIDR blocks"; the EC2 API reference's CreateSubnet).
+SUBNET_RESERVED_ADDRESSES = 5
+
+
+def stream_subnet_problem(groups: int, subnet: str) -> str | None:
+    """Why the mission subnet may hold too few addresses for stream delivery, or None: AWS Ground
+    Station "will assume this role and create an ENI in your VPC on the specified subnet upon
+    creation of a dataflow endpoint group" (CloudFormation, AWS::GroundStation::DataflowEndpointGroup
+    SecurityDetails), one group per streamed satellite, beside the receiver's ENI; the subnet is
+    the VPC's first /24 whatever `clouds.aws.network_cidr` is. At least one ENI per group is
+    counted (how many Ground Station makes per endpoint is not published): a warning, not a
+    refusal; a constellation of some 250 streamed satellites reaches it."""
+    usable = ipaddress.IPv4Network(subnet).num_addresses - SUBNET_RESERVED_ADDRESSES
+    needed = groups + 1  # and the receiver's
+    if needed <= usable:
+        return None
+    return (
+        f"ground: {groups} streamed satellites get {groups} dataflow endpoint groups, for each of which AWS Ground "
+        f"Station creates a network interface in the mission subnet {subnet} beside the receiver's: {needed} "
+        f"addresses at least, where the subnet has {usable} (EC2 reserves {SUBNET_RESERVED_ADDRESSES} of each "
+        "subnet's), so `pulumi up` would run out of addresses; split the constellation into missions, or deliver "
+        "its contacts to S3 (delivery.stream: false)"
+    )
 
 
 class AwsGroundSegment(MissionComponent):
