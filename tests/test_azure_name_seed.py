@@ -58,7 +58,7 @@ def test_the_azure_plan_names_its_global_resources_with_the_seed_and_the_aws_pla
     assert [(r.urn, r.inputs) for r in aws_seeded.resources] == [(r.urn, r.inputs) for r in aws_plain.resources]
 
 
-def test_adding_a_seed_to_a_deployed_stack_is_refused_as_data_loss(capsys, commands_use_shared_plans):
+def test_adding_a_seed_to_a_deployed_stack_is_refused_as_data_loss(capsys):
     from groundlink import cli
 
     data = spec_data()

@@ -296,7 +296,7 @@ def test_cli_json_and_exit_codes(tmp_path, capsys):
     assert "allowed-regions" in capsys.readouterr().out
 
 
-@pytest.mark.usefixtures("shared_plans", "commands_use_shared_plans")
+@pytest.mark.usefixtures("shared_plans")
 def test_json_says_failed_and_holds_the_diff_when_check_refuses_data_loss(tmp_path, capsys):
     """`check --against --json` exited 1 for the data loss it refused, and its JSON said
     passed: true with no diff in it: a CI step reading the file saw a pass."""

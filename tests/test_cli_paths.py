@@ -108,7 +108,6 @@ def test_a_plan_written_over_its_against_file_is_refused_before_planning(
     assert (tmp_path / against_name).read_bytes() == before
 
 
-@pytest.mark.usefixtures("commands_use_shared_plans")
 def test_plan_reads_against_before_it_writes_so_a_bad_one_leaves_no_plan_file(capsys, tmp_path, monkeypatch, spec):
     """An --against plan of the other cloud is refused when the diff reads it, after planning:
     the plan file was already written then."""
@@ -144,7 +143,6 @@ def test_one_clouds_plan_as_old_against_both_clouds_is_refused_before_planning(
     )
 
 
-@pytest.mark.usefixtures("commands_use_shared_plans")
 def test_one_clouds_plan_as_old_diffs_when_its_cloud_is_named(capsys, tmp_path, monkeypatch, spec):
     monkeypatch.chdir(tmp_path)
     cached_plan("noaa20.yaml", "aws").write(tmp_path / "aws.json")
@@ -323,7 +321,6 @@ def test_a_piped_spec_is_compared_and_the_report_names_it_as_given(capsys, tmp_p
     assert list(private_tmp.iterdir()) == []
 
 
-@pytest.mark.usefixtures("commands_use_shared_plans")
 def test_a_piped_against_plan_is_read_once_and_diffed(capsys, tmp_path, spec, piped):
     """--against is read twice (before planning, then by the diff): a pipe was empty the second time."""
     old = tmp_path / "old.json"
@@ -336,7 +333,6 @@ def test_a_piped_against_plan_is_read_once_and_diffed(capsys, tmp_path, spec, pi
     assert f"aws: {pipe} -> " in out  # named as given, not by the private copy read
 
 
-@pytest.mark.usefixtures("commands_use_shared_plans")
 @pytest.mark.parametrize("command", ["diff", "plan --against"])
 def test_one_pipe_given_as_both_inputs_is_read_once_for_both(capsys, spec, piped, command):
     """`cat spec.yaml | groundlink diff /dev/stdin /dev/stdin`: the second read found the pipe

@@ -98,14 +98,14 @@ def test_an_in_place_update_shows_the_property_diff():
     assert [(p.path, p.old, p.new) for p in bucket.properties] == [("tags.cost-center", "eo-ground", "eo-ops")]
 
 
-def test_a_whole_number_is_shown_as_the_spec_wrote_it(capsys, commands_use_shared_plans):
+def test_a_whole_number_is_shown_as_the_spec_wrote_it(capsys):
     new = edited(lambda d: d["storage"].update(raw_retention_days=400))
     code, out, _ = run_cli(capsys, "diff", NOAA20, new, "--cloud", "azure")
     assert code == 0
     assert "~ retentionInDays: 365 => 400" in out and "365.0" not in out
 
 
-def test_the_cli_refuses_data_loss_with_exit_1_unless_allowed(capsys, commands_use_shared_plans):
+def test_the_cli_refuses_data_loss_with_exit_1_unless_allowed(capsys):
     new = edited(lambda d: d["analytics"].update(telemetry_stream=False))
     code, out, err = run_cli(capsys, "diff", NOAA20, new, "--cloud", "aws")
     assert code == 1
@@ -115,9 +115,7 @@ def test_the_cli_refuses_data_loss_with_exit_1_unless_allowed(capsys, commands_u
     assert code == 0 and "DATA LOSS" in out
 
 
-def test_the_refusal_names_the_spec_fields_changed_and_not_for_a_plan_as_old(
-    capsys, tmp_path, commands_use_shared_plans
-):
+def test_the_refusal_names_the_spec_fields_changed_and_not_for_a_plan_as_old(capsys, tmp_path):
     """The loss lines name resources and their properties; what there is to revert is a spec
     field (a renamed mission, a moved region): the last line names every field changed, with
     both values as YAML writes them, a list whole. A plan as OLD has no fields to compare."""
@@ -142,7 +140,7 @@ def test_the_refusal_names_the_spec_fields_changed_and_not_for_a_plan_as_old(
     assert err.splitlines()[-1] == "groundlink: refusing data loss; pass --allow-data-loss to accept it"
 
 
-def test_json_output_lists_every_change_with_its_action(capsys, commands_use_shared_plans):
+def test_json_output_lists_every_change_with_its_action(capsys):
     new = edited(lambda d: d["analytics"].update(telemetry_stream=False))
     code, out, _ = run_cli(capsys, "diff", NOAA20, new, "--cloud", "aws", "--json", "--allow-data-loss")
     (doc,) = json.loads(out)
@@ -170,9 +168,7 @@ def test_json_output_lists_every_change_with_its_action(capsys, commands_use_sha
 
 
 @pytest.mark.parametrize(("protection", "noted"), [("strict", True), ("dev", False)])
-def test_a_protected_resource_deleted_is_noted_as_needing_unprotect(
-    capsys, commands_use_shared_plans, protection, noted
-):
+def test_a_protected_resource_deleted_is_noted_as_needing_unprotect(capsys, protection, noted):
     """`pulumi up` refuses to delete a protected resource after applying what comes before it:
     --allow-data-loss, the refusal's only advice, did not get such a change through."""
     old = edited(lambda d: d["storage"].update(data_protection=protection))
@@ -211,9 +207,7 @@ def test_a_protected_resource_deleted_is_noted_as_needing_unprotect(
     ],
     ids=["retention-cut", "unprotected"],
 )
-def test_json_says_what_is_refused_where_no_store_is_deleted_or_replaced(
-    capsys, commands_use_shared_plans, edit, refused
-):
+def test_json_says_what_is_refused_where_no_store_is_deleted_or_replaced(capsys, edit, refused):
     """A script gating on `diff --json` reads one key: `dataLoss` (a store deleted or replaced)
     stayed false and 0 for a retention cut or a store left unprotected, which the command refuses
     (exit 1) all the same."""
@@ -312,7 +306,7 @@ def test_a_saved_plan_is_an_old_side(tmp_path, capsys):
     assert diff.changes == ()
 
 
-def test_plan_against_prints_the_diff_and_fails_on_data_loss(tmp_path, capsys, commands_use_shared_plans):
+def test_plan_against_prints_the_diff_and_fails_on_data_loss(tmp_path, capsys):
     saved = tmp_path / "plan.json"
     cached_plan("noaa20.yaml", "aws").write(saved)
     code, out, _ = run_cli(capsys, "plan", NOAA20, "--cloud", "aws", "--against", str(saved))

@@ -34,7 +34,7 @@ def test_the_stateful_types_are_exactly_the_types_the_stacks_protect():
 
 
 @pytest.mark.parametrize("cloud", ["aws", "azure"])
-def test_turning_protection_off_lists_every_store_and_is_refused(capsys, cloud, commands_use_shared_plans):
+def test_turning_protection_off_lists_every_store_and_is_refused(capsys, cloud):
     dev = edited(lambda d: d["storage"].update(data_protection="dev"))
     diff = one_diff(NOAA20, dev, cloud)
     stores = {r.name for r in cached_plan("noaa20.yaml", cloud).resources if r.protect}
@@ -66,7 +66,7 @@ def test_an_unprotected_store_deleted_is_still_data_loss(cloud, type_token):
     assert lost.action == "delete" and lost.stateful
 
 
-def test_a_saved_plan_without_its_region_still_refuses_moving_the_stores(capsys, tmp_path, commands_use_shared_plans):
+def test_a_saved_plan_without_its_region_still_refuses_moving_the_stores(capsys, tmp_path):
     doc = cached_plan("noaa20.yaml", "aws").to_json()
     doc.pop("region", None)
     old = tmp_path / "old-aws.json"
@@ -113,7 +113,7 @@ def test_a_spec_that_keeps_its_protection_unprotects_nothing():
         ),
     ],
 )
-def test_a_lowered_retention_is_refused_as_data_deleted_sooner(capsys, cloud, line, commands_use_shared_plans):
+def test_a_lowered_retention_is_refused_as_data_deleted_sooner(capsys, cloud, line):
     """Lifecycle expiry deletes the data past it for good: 365 days to 60 loses ten months of contacts."""
     shorter = edited(lambda d: d["storage"].update(raw_retention_days=60, tiering=[{"after_days": 30, "tier": "cool"}]))
     code, out, err = run_cli(capsys, "diff", NOAA20, shorter, "--cloud", cloud)
@@ -123,7 +123,7 @@ def test_a_lowered_retention_is_refused_as_data_deleted_sooner(capsys, cloud, li
     assert code == 0 and doc["summary"]["retentionShortened"] >= 1 and doc["summary"]["dataLoss"] == 0
 
 
-def test_a_longer_retention_deletes_nothing_sooner(capsys, commands_use_shared_plans):
+def test_a_longer_retention_deletes_nothing_sooner(capsys):
     longer = edited(lambda d: d["storage"].update(raw_retention_days=400))
     code, _, err = run_cli(capsys, "diff", NOAA20, longer, "--cloud", "aws")
     assert (code, err) == (0, "")
@@ -189,9 +189,7 @@ def test_a_retention_kept_without_end_is_the_longest(resource_type, change, shor
     assert shortens_retention(change, resource_type) is shorter
 
 
-def test_a_log_group_kept_without_end_then_given_a_retention_is_refused_and_the_way_back_is_not(
-    capsys, commands_use_shared_plans
-):
+def test_a_log_group_kept_without_end_then_given_a_retention_is_refused_and_the_way_back_is_not(capsys):
     """A raw retention past CloudWatch's longest (3653 days) keeps the mission's log groups
     without end (retentionInDays 0); lowered under it, they get 3288 days and older events go."""
     forever = edited(lambda d: d["storage"].update(raw_retention_days=36500))
@@ -269,9 +267,7 @@ def test_a_child_of_a_moved_parent_is_shown_replaced_not_updated(options, type_t
         assert child.action == "replace" and child.forced_by, (child.name, child.action, child.forced_by)
 
 
-def test_deleting_a_retired_orbital_resource_is_refused_as_it_cannot_be_created_again(
-    capsys, commands_use_shared_plans
-):
+def test_deleting_a_retired_orbital_resource_is_refused_as_it_cannot_be_created_again(capsys):
     """Azure Orbital Ground Station takes no new resources: legacy_orbital turned off deleted a
     stack's spacecraft and contact profiles with exit 0, and they can never be made again."""
     from .plan_cache import spec_file
@@ -410,9 +406,7 @@ def test_a_retired_orbital_resource_a_spec_edit_adds_is_said_to_be_impossible_to
     assert code == 0  # nothing held is lost: the pack's retired-azure-orbital refuses it (check, compare)
 
 
-def test_replication_onto_a_store_whose_lifecycle_archives_nothing_says_only_batch_replication(
-    commands_use_shared_plans,
-):
+def test_replication_onto_a_store_whose_lifecycle_archives_nothing_says_only_batch_replication():
     from .test_diff import edited
 
     def cool_only(data) -> None:
@@ -428,7 +422,7 @@ def test_replication_onto_a_store_whose_lifecycle_archives_nothing_says_only_bat
     )
 
 
-def test_geo_taken_off_an_azure_account_notes_the_paired_region_copy_it_drops(capsys, commands_use_shared_plans):
+def test_geo_taken_off_an_azure_account_notes_the_paired_region_copy_it_drops(capsys):
     """GZRS to ZRS is an update in place that keeps every object, so no data loss; but it dropped
     the copy in the paired region without a word, where AWS refuses deleting its replica buckets."""
     from .test_diff import edited
@@ -462,9 +456,7 @@ def _to_geo(data) -> None:
     data["clouds"]["aws"]["replica_region"] = "us-east-2"
 
 
-def test_replication_added_to_deployed_buckets_notes_their_objects_stay_in_one_region(
-    capsys, commands_use_shared_plans
-):
+def test_replication_added_to_deployed_buckets_notes_their_objects_stay_in_one_region(capsys):
     """S3 replicates only the objects written after its rule exists: a stack moved from zone to geo
     kept every object it held in one region, while the diff showed only creates, safe and silent."""
     from .test_diff import edited
@@ -539,7 +531,7 @@ def test_a_source_bucket_replaced_with_the_change_has_nothing_to_copy():
     assert not [n for n in diff.notes if "noaa20-storage-raw " in n]
 
 
-def test_a_partner_satellite_renamed_on_aws_notes_its_contacts_drop_out_of_athena(capsys, commands_use_shared_plans):
+def test_a_partner_satellite_renamed_on_aws_notes_its_contacts_drop_out_of_athena(capsys):
     """AWS's catalog tables list a partner's satellites in an enum partition projection, and Athena
     reads only the partitions it lists: a renamed satellite's stored contacts stayed in S3 and left
     every query, while the diff showed four plain updates. Azure's views read every name."""
@@ -565,7 +557,7 @@ def test_a_partner_satellite_renamed_on_aws_notes_its_contacts_drop_out_of_athen
     assert one_diff(partner, str(spec_file(data)), "aws").notes == ()
 
 
-def test_satellites_reordered_with_stream_delivery_note_the_receiver_ports_move(commands_use_shared_plans):
+def test_satellites_reordered_with_stream_delivery_note_the_receiver_ports_move():
     """Stream ports follow the downlinks' order in the spec: two satellites swapped replace their
     endpoint groups with each other's ports, which read as a routine replacement while a receiver
     set up by port would file one satellite's stream as the other's."""
@@ -586,7 +578,7 @@ def test_satellites_reordered_with_stream_delivery_note_the_receiver_ports_move(
     assert one_diff(streaming, streaming, "aws").notes == ()
 
 
-def test_a_partner_mission_moved_to_ground_station_gets_no_projection_note(commands_use_shared_plans):
+def test_a_partner_mission_moved_to_ground_station_gets_no_projection_note():
     """With AWS Ground Station the tables' satellite projection is injected (Athena takes the value
     from the query): the satellite keeps its name, and the note that its contacts leave every
     query was false there."""
@@ -598,9 +590,7 @@ def test_a_partner_mission_moved_to_ground_station_gets_no_projection_note(comma
     assert not [n for n in diff.notes if "partition projection" in n]
 
 
-def test_a_ground_station_mission_moved_to_a_partner_notes_athena_lists_only_the_partner_s_names(
-    commands_use_shared_plans,
-):
+def test_a_ground_station_mission_moved_to_a_partner_notes_athena_lists_only_the_partner_s_names():
     """From AWS Ground Station (an injected projection: any value a query gives) to a partner (an
     enum of the spec's names): what Ground Station stored under its own satellite= values drops out
     of every query, which the diff did not say."""
@@ -617,7 +607,7 @@ def test_a_ground_station_mission_moved_to_a_partner_notes_athena_lists_only_the
     ]
 
 
-def test_a_changed_azure_processor_code_is_noted_with_what_to_upload(tmp_path, commands_use_shared_plans):
+def test_a_changed_azure_processor_code_is_noted_with_what_to_upload(tmp_path):
     """The code's digest is an app setting, which the diff shows by its place in the list
     (appSettings[3]); pulumi up changes the setting and nothing else: the package is uploaded by
     hand, which nothing told the operator upgrading a deployed stack."""
@@ -678,9 +668,7 @@ def _job_digest(doc: dict, cloud: str, value: str | None) -> None:
 
 
 @pytest.mark.parametrize("cloud", ["aws", "azure"])
-def test_an_upgrade_that_changes_the_processor_tells_a_container_job_s_operator_to_rebuild_the_image(
-    cloud, tmp_path, commands_use_shared_plans
-):
+def test_an_upgrade_that_changes_the_processor_tells_a_container_job_s_operator_to_rebuild_the_image(cloud, tmp_path):
     """A container job runs the image the operator built: an upgrade that changed the processor
     (the escaping of a partner's names, the manifest layout) showed "no changes" on AWS and no note
     on Azure, and the jobs went on running the old code. The job carries the image's processor

@@ -234,7 +234,7 @@ XFAIL: dict[str, str] = {}  # cases with a known defect, until it is fixed (stri
     "name",
     [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=XFAIL[n])) if n in XFAIL else n for n in CASES],
 )
-def test_exit_code(name, tmp_path, monkeypatch, capsys, shared_plans, commands_use_shared_plans, own_pack_processes):
+def test_exit_code(name, tmp_path, monkeypatch, capsys, shared_plans, own_pack_processes):
     case = CASES[name]
     case.setup(tmp_path, monkeypatch)
     argv = [arg.replace("{tmp}", str(tmp_path)) for arg in case.argv]
