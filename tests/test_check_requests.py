@@ -266,3 +266,40 @@ def test_import_pack_loads_the_pack_the_check_runs():
     names = {policy.name for policy in pack.policies()}
     assert {"aws-s3-no-public-acl", "aws-s3-access-logging", "allowed-regions"} <= names
     assert import_pack() is pack  # loaded once per process, whichever way it is asked for
+
+
+def test_a_stack_too_large_for_the_packs_server_is_refused_in_numbers_before_it_is_sent(probe_pack, monkeypatch):
+    """pulumi-policy's server takes requests of at most 400 MiB; a larger stack is said as such
+    (its size, the cap, what to do), never sent for the server to answer "larger than max"."""
+    from groundlink.check.host import PackError
+
+    plan = cached_plan("noaa20.yaml", "aws")
+    seen: dict[str, Any] = {}
+    probe_pack(_stack_probe(seen, lambda args: []))
+    sizes: list[int] = []
+    measure = check_runner.too_large
+    monkeypatch.setattr(check_runner, "too_large", lambda plan, size: sizes.append(size) or measure(plan, size))
+    check_plans([plan])
+    assert len(sizes) == 1 and 50_000 < sizes[0] < 5_000_000  # the request as sent, for 103 resources
+    size, seen = sizes[0], {}
+    probe_pack(_stack_probe(seen, lambda args: []))
+    monkeypatch.setattr(check_runner, "pack_message_cap", lambda: size - 1)
+    with pytest.raises(PackError) as refused:
+        check_plans([plan])
+    message = str(refused.value)
+    assert "\n" not in message
+    assert message.startswith("the aws stack noaa20-aws is too large for a policy pack: its ")
+    assert f"{len(plan.resources):,} resources make an AnalyzeStack request of" in message
+    assert (
+        f"request of {size / 2**20:,.1f} MiB, and a pack takes at most {(size - 1) / 2**20:,.1f} MiB (pulumi-policy's gRPC limit)"
+        in message
+    )
+    assert "split the mission into stacks of fewer satellites or downlinks, or give it fewer tags" in message
+    assert seen == {}  # the stack rule was never run
+    monkeypatch.setattr(check_runner, "pack_message_cap", lambda: size)  # at the cap: sent
+    assert check_plans([plan]).violations == []
+    assert set(seen) == {r.urn for r in plan.resources}
+
+
+def test_the_cap_is_the_installed_policy_sdks_400_mib():
+    assert check_runner.pack_message_cap() == 400 * 1024 * 1024

@@ -41,6 +41,18 @@ PACK_DIR = package_dir("groundlink.policies")  # the pack runs from its folder, 
 # Analyze calls in flight at once (`_Session.analyze`): every one of a large stack's at once had
 # the pack's server cancel calls; a window keeps most of the overlap a small stack gets.
 ANALYZE_WINDOW = 256
+
+
+@functools.cache
+def pack_message_cap() -> int:
+    """The largest request a policy pack's server takes, in bytes: pulumi-policy raises its gRPC
+    receive limit to this (400 MiB in 1.x), and a stack whose AnalyzeStack request is larger
+    fails `pulumi preview --policy-pack` with "Received message larger than max"."""
+    from pulumi_policy import policy
+
+    return int(policy._MAX_RPC_MESSAGE_SIZE)
+
+
 # One stack to check: (project, stack, stack config, plan factory).
 Job = tuple[str, str, dict[str, str], Callable[[], Plan]]
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "unspecified")
@@ -197,7 +209,9 @@ class _Session:
                 diagnostics += [(d, urn) for d in call.result().diagnostics]
             # after every resource's Analyze, as the engine calls it "at the end of the update
             # operation": a stack rule may read the inputs the pack saw there (policies/joins.py)
-            stack_call = stub.AnalyzeStack.future(wire.analyze_stack())
+            stack_request = wire.analyze_stack()
+            too_large(plan, stack_request.ByteSize())
+            stack_call = stub.AnalyzeStack.future(stack_request)
             diagnostics += [(d, d.urn) for d in stack_call.result().diagnostics]
         finally:  # a call that failed leaves the others: cancelled, not left to a warm pack's workers
             for call, _ in in_flight:
@@ -230,6 +244,20 @@ class _Session:
             )
         violations.sort(key=in_report_order)
         return violations
+
+
+def too_large(plan: Plan, size: int) -> None:
+    """A stack the pack cannot be sent whole is said as such, in numbers, not as the gRPC error
+    its server answers (500 satellites of 16 downlinks each, with the most tags validate takes,
+    made a 470 MB request)."""
+    cap = pack_message_cap()
+    if size > cap:
+        raise PackError(
+            f"the {plan.cloud} stack {plan.stack} is too large for a policy pack: its {len(plan.resources):,} "
+            f"resources make an AnalyzeStack request of {size / 2**20:,.1f} MiB, and a pack takes at most "
+            f"{cap / 2**20:,.1f} MiB (pulumi-policy's gRPC limit), so `pulumi preview --policy-pack` fails on "
+            "it too; split the mission into stacks of fewer satellites or downlinks, or give it fewer tags"
+        )
 
 
 def in_report_order(v: Violation) -> tuple[int, bool, str, str]:
