@@ -4,6 +4,7 @@ and the record of what it realizes."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -136,9 +137,10 @@ def check_stack_region(cloud: str, region: str, opts: pulumi.ResourceOptions | N
             )
 
 
-def _first_five(keys: list[str]) -> str:
-    """Tag keys for a warning line: the first five, and how many more."""
-    return ", ".join(keys[:5]) + (f" and {len(keys) - 5} more" if len(keys) > 5 else "")
+def _first_five(names: Sequence[str]) -> str:
+    """Names for a warning line: the first five, and how many more (a line naming each of 4,000
+    downlinks was 60 KB)."""
+    return ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
 
 
 class MissionComponent(pulumi.ComponentResource):
@@ -320,7 +322,7 @@ class MissionComponent(pulumi.ComponentResource):
         (version 2 or 3), and the products hold none of the contact's data."""
         if links:
             self.warn(
-                f"processing.capture.pseudo_randomized is off, but the preset of {', '.join(links)} sends CADUs "
+                f"processing.capture.pseudo_randomized is off, but the preset of {_first_five(links)} sends CADUs "
                 "that carry the CCSDS pseudo-randomizer, which AWS Ground Station's decode graph does not take off "
                 "(docs/processing.md): every frame of those contacts reads as corrupt; set "
                 "processing.capture.pseudo_randomized: true"

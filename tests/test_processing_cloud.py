@@ -544,12 +544,13 @@ def test_a_station_preset_that_sends_randomized_frames_warns_when_the_setting_is
     assert any(w.startswith(RANDOMIZER_UNSET) for w in plan.warnings) is warned
 
 
-def test_the_randomizer_warning_names_every_link_it_reads_wrong_and_the_setting_that_reads_it():
-    """The whole warning, on a mission of 24 such links: each named, and the way out spelt as
-    the spec field it is (the one line a user acts on)."""
+def test_the_randomizer_warning_names_the_links_it_reads_wrong_and_the_setting_that_reads_it():
+    """The whole warning, on a mission of 24 such links: the first five named and the others
+    counted (a line naming each of 4,000 was 60 KB), and the way out spelt as the spec field it
+    is (the one line a user acts on: the setting is the mission's, not a link's)."""
     plan = variant_plan("aws", {"processing.capture.pseudo_randomized": False}, "constellation.yaml")
     (warning,) = [w for w in plan.warnings if w.startswith("processing.capture.pseudo_randomized is off")]
-    links = ", ".join(f"eo{i:02d}-xband" for i in range(1, 25))
+    links = "eo01-xband, eo02-xband, eo03-xband, eo04-xband, eo05-xband and 19 more"
     assert warning == (
         f"processing.capture.pseudo_randomized is off, but the preset of {links} sends CADUs that carry "
         "the CCSDS pseudo-randomizer, which AWS Ground Station's decode graph does not take off "
