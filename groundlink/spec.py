@@ -1752,11 +1752,13 @@ class Usage(_Model):
     egress_gb_per_month: float = Field(
         0.0, ge=0, le=1e9, description="GB sent out of the cloud per month (at most an exabyte)."
     )
-    products_ratio: float = Field(
-        0.2,
+    products_ratio: float | None = Field(
+        None,
         ge=0,
         le=10,
-        description="Products GB the processor writes per raw GB it reads (demod/decode downlinks, processing on).",
+        description="Products GB written per raw GB the processor reads (demod/decode downlinks, processing on). "
+        "Unset: what groundlink's processor writes, its frame streams (as large as the decoded data) and their "
+        "frame index; set it for a mission whose products are larger or smaller than its frames.",
     )
     telemetry_kb_per_second: float = Field(
         1.0,

@@ -267,6 +267,7 @@ EDITS: dict[str, list[Edit | typing.Any]] = {
     "center_frequency_mhz": [_retune],
     "provider": [_to_partner, _to_managed],
     "name": [_partner_name],  # the partner's (identity names are no tunables)
+    "products_ratio": [0.5],  # unset by default: what the processor writes
     "price_per_minute_usd": [2.5, _as_partner("price_per_minute_usd", 2.5)],
     "aws_account_id": ["210987654321", _as_partner("aws_account_id", "210987654321")],
     "aws_external_id": ["groundlink-partner-7", _with_partner_account("aws_external_id", "groundlink-partner-7")],

@@ -226,11 +226,17 @@ def _products_gb(**changes: object) -> float:
 
 def test_products_come_from_what_writes_them():
     """noaa20: one 15 Mbit/s demod/decode downlink, 4 contacts of 10 min a day: 15 x 600 / 8 = 1,125 MB
-    of bits a contact, captured with 114 bytes of headers a 1,024-byte datagram: x (1 + 114/1024) =
-    1,250.244 MB; 4 x 365/12 = 121.667 contacts a month: 136.875 x 1.111328125 = 152.113 GB landed,
-    30.4226 GB of products at 0.2. Processing off, nothing writes products."""
-    assert _products_gb() == pytest.approx(27.375 * 1.111328125)  # 30.422607421875
+    of bits a contact; 4 x 365/12 = 121.667 contacts a month: 136.875 GB of decoded data a month.
+    With usage.products_ratio unset, what the processor writes: frame streams as large as the
+    decoded data and a frame index of 24 bytes a 1,024-byte CADU, 136.875 x (1 + 24/1024) =
+    140.083 GB. With a ratio, that ratio of the captures landed, which hold 114 bytes of headers a
+    1,024-byte datagram beside the bits: 136.875 x (1 + 114/1024) = 152.113 GB, 30.4226 GB at 0.2.
+    Processing off, nothing writes products."""
+    assert _products_gb() == pytest.approx(136.875 * 1.0234375)  # 140.0830078125
+    assert _products_gb(**{"usage.products_ratio": 0.2}) == pytest.approx(27.375 * 1.111328125)  # 30.422607421875
+    assert _products_gb(**{"usage.products_ratio": 0}) == 0
     assert _products_gb(**{"processing.enabled": False}) == 0
+    assert _products_gb(**{"processing.enabled": False, "usage.products_ratio": 0.2}) == 0
 
 
 def test_digif_samples_feed_no_products():

@@ -85,10 +85,12 @@ def test_raw_files_follow_the_30_second_cadence_the_last_one_shorter():
     (56.25 MB x 1.111328125 = 62,512,207.03 bytes, ceil(14.90) = 15 writes each) and one of 15 s
     (28.125 MB x 1.111328125 = 31,256,103.52 bytes, ceil(7.45) = 8 writes): 278 writes, not 19
     equal files of 54.77 MB x 1.111328125 = 60,867,148.95 bytes (ceil(14.51) = 15 each: 285). Its
-    frame stream (0.2 of 1,040.625 MB = 208.125 MB, x 1.111328125 = 231,295,166.02 bytes) is
-    ceil(55.15) = 56 writes, the frame index and the contact summary 1 each: 336 a contact."""
+    frame stream (usage.products_ratio 0.2 of 1,040.625 MB = 208.125 MB, x 1.111328125 =
+    231,295,166.02 bytes) is ceil(55.15) = 56 writes, the frame index and the contact summary 1
+    each: 336 a contact."""
     data = spec_data("noaa20.yaml")
     data["ground_segment"]["contact_minutes"] = 9.25
+    data["usage"]["products_ratio"] = 0.2
     usage = estimate(build_blueprint(spec_from_data(data)), load_catalogs()[0]).usage
     assert usage.adls_object_writes / usage.contacts_per_month == pytest.approx(336)
     assert usage.objects_written / usage.contacts_per_month == pytest.approx(19 + 1 + 2)

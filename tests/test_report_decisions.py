@@ -29,8 +29,15 @@ from .conftest import SPECS, offline_document, plan_of, spec_data, spec_file, wi
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _document(changes: dict[str, Any] | None = None, prices: str | None = None) -> tuple[dict[str, Any], Path]:
-    data = with_changes(spec_data("noaa20.yaml"), changes or {})
+# Products as 0.2 of the captures, the ratio some figures below are written out by hand for: the
+# reference spec set it until 2026-12-07, and now leaves the products to what the processor writes.
+AT_A_FIFTH = {"usage.products_ratio": 0.2}
+
+
+def _document(
+    changes: dict[str, Any] | None = None, prices: str | None = None, base: str = "noaa20.yaml"
+) -> tuple[dict[str, Any], Path]:
+    data = with_changes(spec_data(base), changes or {})
     plans = {cloud: plan_of(copy.deepcopy(data), cloud) for cloud in CLOUDS}
     path = spec_file(copy.deepcopy(data))
     doc = offline_document(path, plans, prices)
@@ -76,7 +83,7 @@ def reference() -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def stream() -> dict[str, Any]:
-    return _document({"delivery.stream": True})[0]
+    return _document({"delivery.stream": True, **AT_A_FIFTH})[0]
 
 
 def test_a_left_out_line_without_a_price_is_named_in_the_sentence_and_the_not_priced_list(stream):
@@ -566,7 +573,7 @@ def test_unit_prices_are_never_in_scientific_notation(reference):
 
 
 def test_layers_that_do_not_add_up_to_the_total_as_shown_say_they_are_rounded():
-    """noaa20 at 10.7 Mbps: each cloud's layers, each rounded to the cent, add up to a cent more than
+    """noaa20 at 10.7 Mbps, its products 0.2 of its captures: each cloud's layers, each rounded to the cent, add up to a cent more than
     its total (the reference spec's AWS layers do too, its storage of $12.6655 shown as $12.67; its
     Azure layers add up exactly).
 
@@ -593,7 +600,7 @@ def test_layers_that_do_not_add_up_to_the_total_as_shown_say_they_are_rounded():
     files of 44.59 MB, ceil(10.63) = 11 each, the frame stream ceil(42.53) = 43, the index, summary
     and manifest 1 each) x 121.67 = 32,363.33 x $0.0878 / 10,000 = 0.28415; tier changes 0.11388:
     17.10554, $17.11, total 133.8044."""
-    doc = _document({"satellites.0.downlinks.0.data_rate_mbps": 10.7})[0]
+    doc = _document({"satellites.0.downlinks.0.data_rate_mbps": 10.7, **AT_A_FIFTH})[0]
     section = _section(doc, "Monthly cost by layer")
     aws = [r[1].text for r in _rows(doc, "Monthly cost by layer")]
     assert aws == ["$12,166.67", "$9.11", "$1.00", "$0.00", "$34.21", "$0.00", "$0.70", "not priced", "$12,211.68"]
@@ -701,12 +708,14 @@ def test_the_steady_storage_sentence_says_what_its_gb_leave_out(reference):
     """The spec's lifecycle GB, in decimal GB: the capacity lines bill binary GB and add the deleted
     data each cloud still keeps, so the sentence says both, or it reads as a contradiction of them."""
     section = _section(reference, "12-month projection (storage accumulates until retention)")
-    # 5.4 GB/day of bits (4.5 raw, 0.9 products) x (1 + 114/1024) for the captures' headers: hot 30 x
-    # 6.00117 = 180.04, cool 60 x = 360.07, cold 90 x = 540.11, archive 185 x 5.00098 + 1,645 x
-    # 1.00020 = 2,313 x 1.111328125 = 2,570.51
+    # 4.5 GB/day of bits, landed as captures x (1 + 114/1024) for their datagrams' headers = 5.00098
+    # GB/day raw, and written by the processor as frames with a 24-byte index a 1,024-byte frame,
+    # x (1 + 24/1024) = 4.60547 GB/day of products: 9.60645 a day, hot 30 x = 288.19, cool 60 x =
+    # 576.39, cold 90 x = 864.58, archive (raw 215 - 30 days, products 1,825 - 180) 185 x 5.00098 +
+    # 1,645 x 4.60547 = 925.18 + 7,576.00 = 8,501.18
     assert _texts(section.after)[0:1] == [
-        "Storage held at steady state, by the spec's lifecycle: hot 180 GB, cool 360.1 GB, cold 540.1 GB, archive "
-        "2,570.5 GB (decimal GB, before the deleted data each cloud still keeps; the capacity lines bill binary GB)."
+        "Storage held at steady state, by the spec's lifecycle: hot 288.2 GB, cool 576.4 GB, cold 864.6 GB, archive "
+        "8,501.2 GB (decimal GB, before the deleted data each cloud still keeps; the capacity lines bill binary GB)."
     ]
 
 
@@ -733,9 +742,10 @@ def test_the_decision_gives_aws_s_rest_in_the_ground_segment_the_spec_did_not_ch
     100 kB/s over 4 contacts/day of 10 min, 1,216.67 min x 60 x 100,000 B = 7.3 GB a month, into
     on-demand Kinesis at $0.08/GB and Firehose at $0.035/GB, $0.8395. The paragraph under the
     table gives that figure beside the spec's own, and the partner copy gives Ground Station's."""
-    managed = _document({"usage.telemetry_kb_per_second": 100})[0]
+    managed = _document({"usage.telemetry_kb_per_second": 100, **AT_A_FIFTH})[0]
     partner = _document(
         {
+            **AT_A_FIFTH,
             "usage.telemetry_kb_per_second": 100,
             "ground_segment.provider": "partner",
             "ground_segment.partner": {"name": "other"},
@@ -882,20 +892,22 @@ def test_the_line_under_the_break_even_gives_azure_with_a_partner_and_as_planned
 # 9. figures a reader adds up or subtracts
 
 
-def test_the_sentence_s_difference_is_the_one_of_the_figures_shown_beside_it(reference):
+def test_the_sentence_s_difference_is_the_one_of_the_figures_shown_beside_it():
     """The report shows AWS's rest with a partner and Azure's as $48.57 and $140.62, two figures of
-    noaa20 and the catalogs: the sentence said AWS is cheaper by $92.06, the difference of the
-    unrounded amounts, where a reader subtracting the two gets $92.05."""
+    noaa20 (its products 0.2 of its captures) and the catalogs: the sentence said AWS is cheaper by
+    $92.06, the difference of the unrounded amounts, where a reader subtracting the two gets $92.05."""
+    reference = _document(AT_A_FIFTH)[0]
     after = _texts(_section(reference, "Break-even partner price").after)[0]
     assert "AWS $48.57" in after and "$48.57 with a partner network" not in after, after
     assert "Azure $140.62" in after, after
     assert "with a partner on both clouds AWS is cheaper by $92.05/month" in reference["decision"]["sentence"]
 
 
-def test_the_projection_says_when_its_months_as_shown_do_not_add_up_to_its_total(aqua):
-    """aqua-legacy's twelve months, each rounded to the cent, add up to $569.35 on AWS and
+def test_the_projection_says_when_its_months_as_shown_do_not_add_up_to_its_total():
+    """aqua-legacy's twelve months (its products 0.2 of its captures), each rounded to the cent, add up to $569.35 on AWS and
     $1,558.14 on Azure, where the rows below them read $569.34 and $1,558.16: the layer table says
     so when its layers do it, the projection said nothing."""
+    aqua = _document(AT_A_FIFTH, base="aqua-legacy.yaml")[0]
     section = _section(aqua, "12-month projection")
     notes = [t for t in _texts(section.after) if "the months as shown" in t]
     assert notes == [

@@ -21,6 +21,7 @@ from ..clouds import CLOUDS, cloud_title
 from ..limits import (
     CAPTURE_HEADER_BYTES,
     DIGIF_GB_PER_MHZ_SECOND,
+    INDEX_BYTES_PER_FRAME,
     LAMBDA_EPHEMERAL_STORAGE_MB,
     MINIMUM_STORAGE_DAYS,
     NARROWBAND_MAX_MHZ,
@@ -179,6 +180,9 @@ class LinkVolume:
     bandwidth_mhz: float
     data_rate_mbps: float
     gb_per_contact: float
+    # the decoded data a demod/decode downlink's captures hold, without their datagrams' headers:
+    # the frame streams the processor writes (none from DigIF samples)
+    frames_gb_per_contact: float
 
 
 @dataclass(frozen=True)
@@ -467,6 +471,18 @@ def products_source(spec: MissionSpec, links: list[LinkVolume]) -> list[LinkVolu
     return [link for link in links if link.delivery == "demod_decode"]
 
 
+def products_gb_per_contact(link: LinkVolume, spec: MissionSpec) -> float:
+    """GB of products a contact of `link` writes: `usage.products_ratio` x the GB it lands where the
+    spec sets the ratio, else what groundlink's processor writes, the frame streams (the decoded
+    data) and their frame index (limits.INDEX_BYTES_PER_FRAME a frame, its sizing bound: 13.7-20.2
+    measured). A ratio of 0.2 stood here unsourced; the processor writes about 0.92-0.99 of a
+    capture (docs/facts.md)."""
+    ratio = spec.usage.products_ratio
+    if ratio is not None:
+        return link.gb_per_contact * ratio
+    return link.frames_gb_per_contact * (1 + INDEX_BYTES_PER_FRAME / spec.processing.capture.cadu_length)
+
+
 GUIDING_TEXT = (
     " AWS Ground Station also starts each downlink's delivery with an empty guiding .pcap, one more "
     "object (AWS's S3 data delivery sample drops it)."
@@ -561,6 +577,24 @@ def _products_basis(spec: MissionSpec) -> str:
     return (
         "data landed by the demod/decode downlinks, the only data with frames (the processor reads every "
         "downlink's files, and its compute counts them all; DigIF samples hold no frames)"
+    )
+
+
+def _products_text(spec: MissionSpec) -> str:
+    """How the products' GB are reckoned: the spec's ratio, or what the processor writes."""
+    if not _processor_runs(spec):
+        return "No products are written: nothing processes the contacts (processing.enabled, delivery.object_store)."
+    ratio = spec.usage.products_ratio
+    kept = "kept on the same tier schedule with products_retention_days."
+    if ratio is not None:
+        return f"Products written = {exact_figure(ratio)} x {_products_basis(spec)} (usage.products_ratio), {kept}"
+    cadu = spec.processing.capture.cadu_length
+    return (
+        "Products written = what groundlink's processor writes (usage.products_ratio unset): frame streams as large "
+        f"as the data the demod/decode downlinks decode (data_rate_mbps x contact seconds / 8, without the "
+        f"datagrams' headers) and a frame index of at most {INDEX_BYTES_PER_FRAME} bytes a frame of {cadu:,} bytes "
+        f"(processing.capture.cadu_length): x {exact_figure(1 + INDEX_BYTES_PER_FRAME / cadu)}; none from DigIF "
+        f"samples, which hold no frames; {kept}"
     )
 
 
@@ -720,6 +754,7 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
                     d.bandwidth_mhz,
                     d.data_rate_mbps,
                     d.capture_gb(seconds_per_contact, spec.processing.capture.datagram_payload_bytes),
+                    d.gb_in(seconds_per_contact) if d.delivery == "demod_decode" else 0.0,
                 )
             )
 
@@ -730,7 +765,7 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
     )
     raw_gb = landed_gb if spec.delivery.object_store else 0.0
     feeding = products_source(spec, links)
-    products_gb = sum(link.gb_per_contact for link in feeding) * contacts_per_month * use.products_ratio
+    products_gb = sum(products_gb_per_contact(link, spec) for link in feeding) * contacts_per_month
     files_per_downlink = math.ceil(seconds_per_contact / FILE_SECONDS) if spec.delivery.object_store else 0
     # one contact of each satellite: `contacts_per_month` counts each satellite's contacts
     raw_files_per_contact = len(links) * files_per_downlink
@@ -751,7 +786,7 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
     ]
     raw_writes = sum(billed_requests(files_per_downlink, size, last, adls_writes) for _, size, last in raw_files)
     object_bytes = object_size_mb * 1e6
-    products = [split_objects(link.gb_per_contact * use.products_ratio * 1e9, object_bytes) for link in feeding]
+    products = [split_objects(products_gb_per_contact(link, spec) * 1e9, object_bytes) for link in feeding]
     # per contact of each satellite, the bytes in objects S3 keeps in Standard (under 128 KB); the
     # frame index and contact summary, whose size is not modelled, hold none of the products' GB
     raw_untiered = sum(untiered_bytes(files_per_downlink, size, last) for _, size, last in raw_files)
@@ -825,12 +860,7 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         "alone); DigIF lands digif_mbps x "
         "contact seconds / 8 where the downlink gives it, else the sampled bandwidth, "
         f"{DIGIF_GB_PER_MHZ_SECOND * 1000:.4f} MB per second per MHz of bandwidth_mhz ({DIGIF_SOURCE}).",
-        (
-            f"Products written = {exact_figure(use.products_ratio)} x {_products_basis(spec)} (usage.products_ratio), "
-            "kept on the same tier schedule with products_retention_days."
-            if _processor_runs(spec)
-            else "No products are written: nothing processes the contacts (processing.enabled, delivery.object_store)."
-        ),
+        _products_text(spec),
         "Storage is billed on the average GB held during each month, plus the deleted data each cloud still "
         "keeps at its tier's rate (AWS noncurrent versions, Azure soft-deleted blobs, for "
         "storage.noncurrent_version_days; Azure at most 365), plus, for data that leaves a tier before the "
