@@ -144,6 +144,9 @@ class Contacts:
     by_site: dict[str, float]
     planned_length_per_day: float
     longest_pass_minutes: float
+    # passes a day per site long enough for a contact of the planned length: what a share of the
+    # contacts priced at one site (AWS's Dubbo 1) is judged against
+    planned_length_by_site: dict[str, float]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -153,6 +156,7 @@ class Contacts:
             "contactsOfPlannedLengthPerDay": self.planned_length_per_day,
             "longestPassMinutes": self.longest_pass_minutes,
             "bySite": self.by_site,
+            "plannedLengthBySite": self.planned_length_by_site,
         }
 
 
@@ -214,6 +218,10 @@ def contacts(
         by_site={name: len(site_passes) / days for name, site_passes in culminating.items()},
         planned_length_per_day=planned_length_contacts(counted, contact_seconds) / days,
         longest_pass_minutes=max((p.seconds for p in counted), default=0.0) / 60,
+        planned_length_by_site={
+            name: planned_length_contacts(site_passes, contact_seconds) / days
+            for name, site_passes in culminating.items()
+        },
     )
 
 
@@ -590,9 +598,11 @@ def _no_site_warning(
 
 def dubbo_warning(satellite: str, offer: dict[str, Any], gs: GroundSegment, days: float = DAYS) -> str | None:
     """One sentence when `dubbo_minutes_share` takes more contacts a day at Dubbo 1 than Dubbo 1
-    has passes over the satellite (of any length, above the mask), or Dubbo 1 cannot take its
-    contacts at all; None otherwise. The cost model prices that share at Dubbo 1's rate, and the
-    break-even with it, whatever the orbit: a share no pass there can carry was billed in silence."""
+    has passes over the satellite long enough for one (`contact_minutes`, above the mask), or
+    Dubbo 1 cannot take its contacts at all; None otherwise. The cost model prices that share at
+    Dubbo 1's rate, and the break-even with it, whatever the orbit: a share no pass there can
+    carry was billed in silence, and passes of any length were counted as room for it (a whole
+    share of 12-minute contacts passed on 4.6 passes a day, 2 of them long enough)."""
     share = gs.dubbo_minutes_share
     if gs.provider != "managed" or not share:
         return None
@@ -607,13 +617,16 @@ def dubbo_warning(satellite: str, offer: dict[str, Any], gs: GroundSegment, days
     refused = next((w["reason"] for w in offer.get("withoutSites", []) if w["site"] == DUBBO_SITE), None)
     if refused is not None:
         return head + f"{DUBBO_SITE} cannot take its contacts ({refused})"
-    passes = offer["bySite"].get(DUBBO_SITE, 0.0)
+    passes = offer["plannedLengthBySite"].get(DUBBO_SITE, 0.0)
     if passes >= wanted:
         return None
     above = f"above {exact_figure(gs.min_elevation_deg)} deg (ground_segment.min_elevation_deg)"
-    if passes == 0:
+    if offer["bySite"].get(DUBBO_SITE, 0.0) == 0:
         return head + f"in {days:g} days {DUBBO_SITE} does not see it {above}: not one pass"
-    return head + f"{DUBBO_SITE} sees it {above} on {figure_under(passes, wanted, 2)} passes/day, of any length"
+    length = f"{exact_figure(gs.contact_minutes)} min (ground_segment.contact_minutes)"
+    if passes == 0:
+        return head + f"in {days:g} days not one of its passes over {DUBBO_SITE} {above} lasts {length}"
+    return head + (f"{DUBBO_SITE} sees it {above} on {figure_under(passes, wanted, 2)} passes/day of at least {length}")
 
 
 def clouds_estimated(satellite: dict[str, Any]) -> bool:

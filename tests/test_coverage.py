@@ -768,7 +768,26 @@ def test_a_dubbo_share_is_judged_against_dubbo_passes_a_day():
         "(ground_segment.min_elevation_deg) on "
     )
     passes = float(warning.split(" on ")[-1].split(" passes/day")[0])
-    assert 1 < passes < 10 and warning.endswith("passes/day, of any length")
+    assert 1 < passes < 10 and warning.endswith("passes/day of at least 5 min (ground_segment.contact_minutes)")
+
+
+def test_a_dubbo_share_is_judged_against_the_passes_long_enough_for_a_contact():
+    """Over the reference TLE's week Dubbo 1 sees NOAA-20 above 5 deg on 32 passes, 12 of them of
+    12 min or more (skyfield's find_events, 2024-06-17T21:44Z to 06-24T21:44Z, 1.09 to 12.98 min):
+    all 4 contacts a day of 12 min priced there passed without a word, as passes of any length
+    (4.57 a day) were counted as room for them. None lasts 16 min."""
+    (warning,) = _dubbo_warnings(dubbo_minutes_share=1, contact_minutes=12)
+    assert warning == (
+        "noaa20 on AWS: ground_segment.dubbo_minutes_share takes 100% of its contact minutes at Dubbo 1, priced "
+        "there (4 of its 4 contacts/day), but Dubbo 1 sees it above 5 deg (ground_segment.min_elevation_deg) on "
+        "1.71 passes/day of at least 12 min (ground_segment.contact_minutes)"
+    )
+    assert _dubbo_warnings(dubbo_minutes_share=0.4, contact_minutes=12) == []  # 1.6 of them a day fit
+    (warning,) = _dubbo_warnings(dubbo_minutes_share=0.1, contact_minutes=16)
+    assert warning.endswith(
+        "(0.4 of its 4 contacts/day), but in 7 days not one of its passes over Dubbo 1 above 5 deg "
+        "(ground_segment.min_elevation_deg) lasts 16 min (ground_segment.contact_minutes)"
+    )
 
 
 def test_a_dubbo_share_dubbo_cannot_take_is_warned_of_with_the_reason():

@@ -617,7 +617,7 @@ def test_layers_that_do_not_add_up_to_the_total_as_shown_say_they_are_rounded():
 
 
 MAPS = re.compile(
-    r"(^|\.)(clouds|byLayer|bySite|networks|catalog|sites|gaps|notPriced|restMonthly|average|endOfMonth|"
+    r"(^|\.)(clouds|byLayer|bySite|plannedLengthBySite|networks|catalog|sites|gaps|notPriced|restMonthly|average|endOfMonth|"
     r"storageSteadyGb|manifestsPerMonth|billedMinutes|choices|breakEvenPerMinute|notNeededButRealized|otherRegions)$"
 )
 
