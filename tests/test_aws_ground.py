@@ -583,13 +583,13 @@ def test_stream_delivery_warns_when_the_groups_interfaces_outgrow_the_mission_su
 @pytest.mark.engine_runs
 def test_the_subnet_warning_reaches_the_plan(monkeypatch, tmp_path):
     """The plan's warnings carry it (the subnet made too small here, as 251 satellites would fill it)."""
-    from groundlink.components.aws import ground
+    from groundlink.components.aws import ground, security
 
     from groundlink.engine.runner import plan
 
     from .conftest import spec_data, with_changes, write_spec
 
-    monkeypatch.setattr(ground, "SUBNET_RESERVED_ADDRESSES", 255)  # a /24 of one usable address
+    monkeypatch.setattr(security, "SUBNET_RESERVED_ADDRESSES", 255)  # a /24 of one usable address
     spec = write_spec(tmp_path, with_changes(spec_data(), {"delivery.stream": True}))
     assert [w for w in plan(spec, "aws").warnings if "dataflow endpoint groups" in w] == [
         ground.stream_subnet_problem(1, "10.64.0.0/24")

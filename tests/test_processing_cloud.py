@@ -250,6 +250,41 @@ class TestAzureFunction:
         ]
 
 
+@pytest.mark.parametrize(("jobs", "warned"), [(248, False), (252, True)])
+def test_aws_container_jobs_that_may_outgrow_their_subnet_are_warned_of(jobs, warned) -> None:
+    """Each Fargate task holds a network interface of its own in the jobs' one subnet, a /24 of 251
+    usable addresses (EC2 reserves 5): 1,000 jobs of 0.25 vCPU at once planned without a word,
+    and every one past the 251st had no address to start with. Azure's jobs hold no subnet."""
+    small = {
+        **CONTAINER_JOB,
+        "processing.container_vcpu": 0.25,
+        "processing.container_memory_gb": 0.5,
+        "processing.max_concurrency": jobs,  # a multiple of 4: whole vCPUs
+        "ground_segment.contact_minutes": 3,
+    }
+    warnings = [w for w in variant_plan("aws", small).warnings if w.startswith("processing.max_concurrency")]
+    assert warnings == (
+        [
+            f"processing.max_concurrency: {jobs} AWS container jobs may run at once, each a Fargate task with a "
+            "network interface of its own in the jobs' subnet 10.64.0.0/24, which has 251 addresses (EC2 reserves 5 "
+            "of each subnet's): past 251 jobs at once a task finds no address to start with; set "
+            "processing.max_concurrency to 251 or fewer"
+        ]
+        if warned
+        else []
+    )
+    assert not [w for w in variant_plan("azure", small).warnings if w.startswith("processing.max_concurrency")]
+
+
+def test_the_jobs_subnet_bound_is_its_usable_addresses() -> None:
+    from groundlink.components.aws.processing import jobs_subnet_problem
+
+    assert jobs_subnet_problem(251, "10.64.0.0/24") is None
+    assert jobs_subnet_problem(252, "10.64.0.0/24") is not None
+    assert jobs_subnet_problem(11, "10.0.0.0/28") is None  # 16 - 5
+    assert jobs_subnet_problem(12, "10.0.0.0/28") is not None
+
+
 def test_azure_container_job_is_scaled_by_the_service_bus_queue() -> None:
     plan = variant_plan("azure", CONTAINER_JOB)
     job = plan.one("azure-native:app:Job")

@@ -15,7 +15,6 @@ against the service's name pattern before they reach a resource.
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Any
 
 import pulumi
@@ -26,10 +25,10 @@ from groundlink.blueprint import GroundInputs, GroundLink, MissionInputs
 from groundlink.limits import DATAFLOW_EDGES_MAX
 
 from ..base import MissionComponent
-from . import iam
+from . import iam, security
 from .analytics import contact_stream
 from .naming import endpoint_name, gs_name, role_name
-from .security import Network, vpc_cidrs
+from .security import Network, usable_addresses, vpc_cidrs
 from .storage import Store
 
 GS = aws_native.groundstation
@@ -416,11 +415,6 @@ class AwsStreamEndpoints(MissionComponent):
         self.register_outputs({"dataflow_endpoint_group_arns": {sat: g.arn for sat, g in self.groups.items()}})
 
 
-# EC2 reserves the first four and the last address of every subnet (Amazon VPC User Guide,
-# "Subnet CIDR blocks"; the EC2 API reference's CreateSubnet).
-SUBNET_RESERVED_ADDRESSES = 5
-
-
 def stream_subnet_problem(groups: int, subnet: str) -> str | None:
     """Why the mission subnet may hold too few addresses for stream delivery, or None: AWS Ground
     Station "will assume this role and create an ENI in your VPC on the specified subnet upon
@@ -429,14 +423,14 @@ def stream_subnet_problem(groups: int, subnet: str) -> str | None:
     the VPC's first /24 whatever `clouds.aws.network_cidr` is. At least one ENI per group is
     counted (how many Ground Station makes per endpoint is not published): a warning, not a
     refusal; a constellation of some 250 streamed satellites reaches it."""
-    usable = ipaddress.IPv4Network(subnet).num_addresses - SUBNET_RESERVED_ADDRESSES
+    usable = usable_addresses(subnet)
     needed = groups + 1  # and the receiver's
     if needed <= usable:
         return None
     return (
         f"ground: {groups} streamed satellites get {groups} dataflow endpoint groups, for each of which AWS Ground "
         f"Station creates a network interface in the mission subnet {subnet} beside the receiver's: {needed} "
-        f"addresses at least, where the subnet has {usable} (EC2 reserves {SUBNET_RESERVED_ADDRESSES} of each "
+        f"addresses at least, where the subnet has {usable} (EC2 reserves {security.SUBNET_RESERVED_ADDRESSES} of each "
         "subnet's), so `pulumi up` would run out of addresses; split the constellation into missions, or deliver "
         "its contacts to S3 (delivery.stream: false)"
     )

@@ -43,7 +43,7 @@ from ..base import MissionComponent
 from . import iam
 from .events import DEAD_LETTER_RETENTION_SECONDS, DELIVERY_RETRY_SECONDS
 from .naming import job_queue_name, role_name
-from .security import AwsNetwork, Network
+from .security import SUBNET_RESERVED_ADDRESSES, AwsNetwork, Network, usable_addresses, vpc_cidrs
 from .storage import Store
 
 # Batch runs a contact's job this many times before it fails (its retry strategy).
@@ -146,6 +146,24 @@ def processor_permissions(
     if traces:
         statements.append(iam.allow(TRACE_WRITE_ACTIONS, "*", "WriteTraces"))
     return statements
+
+
+def jobs_subnet_problem(jobs: int, subnet: str) -> str | None:
+    """Why the container jobs' subnet may hold too few addresses for the jobs Batch may run at once,
+    or None: a Fargate task "receives its own elastic network interface" (Amazon ECS Developer
+    Guide, "Fargate task networking"), in the compute environment's one subnet, the first /24 of
+    the jobs' VPC whatever `clouds.aws.network_cidr` is; Batch runs up to max_vcpus /
+    container_vcpu = `processing.max_concurrency` of them. A warning, not a refusal: how many run
+    at once depends on how many contacts arrive together."""
+    usable = usable_addresses(subnet)
+    if jobs <= usable:
+        return None
+    return (
+        f"processing.max_concurrency: {jobs} AWS container jobs may run at once, each a Fargate task with a network "
+        f"interface of its own in the jobs' subnet {subnet}, which has {usable} addresses (EC2 reserves "
+        f"{SUBNET_RESERVED_ADDRESSES} of each subnet's): past {usable} jobs at once a task finds no address to start "
+        f"with; set processing.max_concurrency to {usable} or fewer"
+    )
 
 
 class AwsProcessing(MissionComponent):
@@ -428,6 +446,8 @@ class AwsProcessing(MissionComponent):
             capabilities=caps,
             opts=self.opts(),
         )
+        if problem := jobs_subnet_problem(self.inputs.max_concurrency, vpc_cidrs(self.mission)[1]):
+            self.warn(problem)
         return network.subnet.id, self._egress_group(network.vpc.id, "Contact processing jobs: outbound HTTPS only")
 
     def _egress_group(self, vpc_id: pulumi.Input[str], description: str) -> aws.ec2.SecurityGroup:

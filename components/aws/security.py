@@ -30,6 +30,16 @@ def vpc_cidrs(mission: MissionInputs) -> tuple[str, str]:
     return str(vpc), str(next(vpc.subnets(new_prefix=24)) if vpc.prefixlen < 24 else vpc)
 
 
+# EC2 reserves the first four and the last address of every subnet (Amazon VPC User Guide,
+# "Subnet CIDR blocks"; the EC2 API reference's CreateSubnet).
+SUBNET_RESERVED_ADDRESSES = 5
+
+
+def usable_addresses(subnet: str) -> int:
+    """The addresses of `subnet` left for network interfaces: 251 of a /24."""
+    return ipaddress.IPv4Network(subnet).num_addresses - SUBNET_RESERVED_ADDRESSES
+
+
 @dataclass(frozen=True)
 class Network:
     """The mission network as the stores and the ground segment use it."""
