@@ -669,7 +669,9 @@ def coverage_report(blueprint: Blueprint, catalog: dict[str, Any] | None = None)
             "the network can offer, not what is booked. Contacts/day of planned length: single-site passes at least "
             f"{exact_figure(gs.contact_minutes)} min long (ground_segment.contact_minutes), no two overlapping in time (a "
             "contact is booked on one antenna for one pass; it cannot continue at another site). Longest pass: the "
-            "longest over a single site. Longest gap: the longest time no site sees the satellite. "
+            "longest over a single site. Longest gap: the longest time no site sees the satellite. Each satellite is "
+            "counted as if it had the antennas to itself: satellites of the spec passing over one site together "
+            "compete for its antennas, which is not modelled. "
             f"The spec plans {exact_figure(gs.contacts_per_day)} contacts/day of {exact_figure(gs.contact_minutes)} min per satellite."
             + _weeks(satellites)
         ),
