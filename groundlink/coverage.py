@@ -249,9 +249,17 @@ def estimate_satellite(
     min_contact_seconds: float = 0,
     contact_seconds: float = 0,
 ) -> dict[str, Any] | None:
-    """Contacts the sites offer the satellite over `days` from its TLE epoch; None if sgp4 fails."""
+    """Contacts the sites offer the satellite over `days` from its TLE epoch, as a report's network
+    entry gives them; None without sites. An orbit the pass model does not hold for (not a low
+    Earth orbit, under the Kármán line, one sgp4 cannot propagate) raises ValueError with the
+    reason the report gives: estimated anyway, an orbit under the surface read 9.71 contacts a day
+    and a geostationary one none."""
     sat = Satrec.twoline2rv(tle[0], tle[1])
-    per_site = passes_around(sat, sites, Window.from_epoch(tle, days), min_elevation_deg)
+    window = Window.from_epoch(tle, days)
+    unfit = orbit_unfit(sat, window)
+    if unfit:
+        raise ValueError(f"not estimated: {unfit}")
+    per_site = passes_around(sat, sites, window, min_elevation_deg)
     if not per_site:
         return None
     by_site = dict(zip([s.name for s in sites], per_site, strict=True))
@@ -280,6 +288,15 @@ _SGP4_ERRORS = {
     5: "unused",
     6: "the satellite has decayed",
 }
+
+
+def orbit_unfit(satrec: Satrec, window: Window) -> str | None:
+    """Why the pass model does not hold for the satellite's orbit over `window`, or None."""
+    unfit = not_low_earth_orbit(satrec)
+    if not unfit:
+        flight = _flight(satrec, window)
+        unfit = propagation_failure(satrec, window, flight) or under_the_karman_line(satrec, window, flight)
+    return unfit
 
 
 def not_low_earth_orbit(satrec: Satrec) -> str | None:
@@ -494,10 +511,7 @@ def _satellite(
         return entry
     satrec = Satrec.twoline2rv(*sat_spec.tle)
     window = Window.from_epoch(sat_spec.tle, DAYS)
-    unfit = not_low_earth_orbit(satrec)
-    if not unfit:
-        flight = _flight(satrec, window)
-        unfit = propagation_failure(satrec, window, flight) or under_the_karman_line(satrec, window, flight)
+    unfit = orbit_unfit(satrec, window)
     if unfit:
         # the field path as validation errors spell it, like "needs TLE": the TLE is what to change
         cannot = {"status": f"not estimated: {unfit} (satellites[{index}].tle, {sat_spec.name})"}
@@ -571,7 +585,7 @@ def _warnings(satellites: list[dict[str, Any]], gs: GroundSegment, catalog: dict
             if e["contactsPerDay"] < planned:
                 out.append(
                     f"{sat['satellite']} on {cloud_title(cloud)}: the spec plans {exact_figure(planned)} contacts/day, "
-                    f"but {titles} can give {figure_under(e['contactsPerDay'], planned, 1)} "
+                    f"but {titles} can give {_contacts_given(e['contactsPerDay'], planned)} "
                     f"(ground_segment.contacts_per_day)"
                 )
             too_short = planned_length_warning(sat["satellite"], cloud, titles, e, gs)
@@ -594,6 +608,12 @@ def _no_site_warning(
         f"{satellite} on {cloud_title(cloud)}: the spec plans {exact_figure(planned)} contacts/day, but no site of {titles} "
         f"can take its contacts ({reasons}; satellites[{index}].downlinks): it gets none there"
     )
+
+
+def _contacts_given(per_day: float, planned: float) -> str:
+    """The contacts a day a network gives, under the plan: "none" rather than "0.0" ("can give
+    0.0" read as a rounded figure)."""
+    return "none" if per_day == 0 else figure_under(per_day, planned, 1)
 
 
 def dubbo_warning(satellite: str, offer: dict[str, Any], gs: GroundSegment, days: float = DAYS) -> str | None:

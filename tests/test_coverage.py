@@ -161,6 +161,25 @@ def test_a_low_inclination_orbit_is_never_seen_from_svalbard_but_is_from_the_equ
     assert 0 < result["minutesPerDay"] < 8 * 12
 
 
+@pytest.mark.parametrize(
+    ("tle", "reason"),
+    [
+        ("GEO", "not estimated: not a low Earth orbit (1.00 rev/day"),
+        ("DIPS_AFTER_148_H", "not estimated: sgp4 cannot propagate the TLE 148.1 h after its epoch (error 6"),
+        ("DECAYS_AFTER_60_H", "not estimated: sgp4 cannot propagate the TLE 60.5 h after its epoch (error 6"),
+        ("INSIDE_THE_EARTH", "not estimated: "),
+    ],
+)
+def test_estimate_satellite_refuses_the_orbits_the_report_does_not_estimate(tle, reason):
+    """The public estimate skipped the report's orbit checks: an orbit under the surface read 9.71
+    contacts a day and a geostationary one none, where the report says "not estimated" and why."""
+    site = Site("Singapore", 1.35, 103.8)
+    with pytest.raises(ValueError) as refused:
+        estimate_satellite(globals()[tle], [site], min_elevation_deg=5)
+    assert str(refused.value).startswith(reason)
+    assert estimate_satellite(ISS, [], min_elevation_deg=5) is None  # no sites, nothing to estimate
+
+
 def _one_downlink_of(bandwidth_mhz: float) -> dict:
     data = spec_data("noaa20.yaml")
     link = dict(data["satellites"][0]["downlinks"][0], bandwidth_mhz=bandwidth_mhz)
@@ -745,6 +764,20 @@ def _dubbo_warnings(tle: list[str] | None = None, **ground_segment: float) -> li
     data["ground_segment"].update(ground_segment)
     report = coverage_report(build_blueprint(spec_from_data(data)))
     return [w for w in report["warnings"] if "dubbo_minutes_share" in w]
+
+
+def test_a_network_that_never_sees_the_satellite_gives_none_not_a_rounded_zero():
+    """An equatorial orbit never rises 5 deg over Viasat's one placed site (Alice Springs, 23.7 deg S):
+    the warning read "can give 0.0", a figure rounded to zero, where no contact at all is given."""
+    data = spec_data("partner.yaml")
+    data["satellites"][0].update(tle=EQUATORIAL, norad_id=int(EQUATORIAL[0][2:7]))
+    data["ground_segment"]["partner"] = {"name": "viasat_rte"}
+    warnings = [w for w in coverage_report(build_blueprint(spec_from_data(data)))["warnings"] if "can give" in w]
+    assert warnings == [
+        f"snpp on {cloud}: the spec plans 6 contacts/day, but Viasat Real-Time Earth (without Georgia (United "
+        "States), United Kingdom: no coordinates in the site catalog) can give none (ground_segment.contacts_per_day)"
+        for cloud in ("AWS", "Azure")
+    ]
 
 
 def test_a_dubbo_share_of_an_orbit_dubbo_never_sees_is_warned_of():
