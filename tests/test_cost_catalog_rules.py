@@ -77,7 +77,7 @@ def test_an_override_replaces_price_source_date_and_region_and_keeps_the_note(tm
         "a partner quote",
     )
     assert catalogs["azure"].origin == str(directory / "azure.yaml")
-    assert assumptions == Assumptions() and assumptions.object_size_mb == 1959
+    assert assumptions == Assumptions() and assumptions.object_size_mb is None
 
 
 def test_an_override_with_its_own_region_and_note(tmp_path):

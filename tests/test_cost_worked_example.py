@@ -16,8 +16,8 @@ The mission (two satellites, one downlink each):
 - Raw files: the ground segment writes one file per link every 30 s of contact:
   ceil(570/30) = 19 per link, 2 links = 38 per pass x 36.5 = 1,387 raw files/month, each of
   30 MB x H = 33.33984375 MB.
-- Product objects of 1,959 MB (the default): a frame stream of 0.5 x 633.457 = 316.729 MB
-  (products_ratio 0.5), ceil(316.729/1959) = 1 per link per pass, plus the contact's frame index
+- Product objects as the processor writes them (assumptions.object_size_mb unset): a frame stream
+  of 0.5 x 633.457 = 316.729 MB (products_ratio 0.5), 1 per link per pass, plus the contact's frame index
   and contact summary: 3 per pass, 3 x 73 = 219/month. Objects written: 1,387 + 219 = 1,606.
 - Azure's ADLS Gen2 account bills one write per 4 MiB (4,194,304 bytes) of each object, at least
   one: a raw file of 33,339,843.75 bytes is ceil(33,339,843.75 / 4,194,304) = ceil(7.95) = 8
@@ -385,9 +385,8 @@ def test_software_keys_bill_operations_only_and_hsm_keys_per_key():
     data = spec_data("noaa20.yaml")
     software = _lines(data, "azure", _with_key_type("RSA"))
     assert not [item for item in software if item.startswith("Key Vault HSM keys")]
-    # per contact: 600 s / 30 s = 20 raw files + the partner's manifest + 1 frame stream (15 Mbps
-    # x 600 s / 8 x 0.2 = 225 MB of bits, x (1 + 114/1024) = 250 MB < 1,959 MB) + the frame index and
-    # the contact summary; 4 x 365/12 = 121.67 contacts: 24 x 121.67 = 2,920 operations on the plan's
+    # per contact: 600 s / 30 s = 20 raw files + the partner's manifest + 1 frame stream (one object
+    # whatever its size) + the frame index and the contact summary; 4 x 365/12 = 121.67 contacts: 24 x 121.67 = 2,920 operations on the plan's
     # 3,072-bit key at $0.0015
     assert software["Key Vault operations (RSA 3072-bit key)"] == pytest.approx((24 * 4 * 365 / 12, 4.38))
     hsm = _lines(data, "azure", _with_key_type("RSA-HSM"))

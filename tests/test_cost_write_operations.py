@@ -63,6 +63,29 @@ def test_a_contact_s_products_split_into_objects_of_the_assumed_size():
     assert billed_requests(0, 1_959e6, 0, adls_writes) == 0
 
 
+def test_a_large_contact_s_frame_stream_is_one_object_as_the_processor_writes_it():
+    """A 60 Mbit/s downlink's 10-minute contact: 60 x 600 / 8 = 4,500 MB of decoded data, x (1 +
+    24/1024) for the frame index = 4,605.47 MB of products. The processor writes one frame stream
+    per virtual channel whatever its size; it was counted as ceil(4,605.47 / 1,959) = 3 objects of
+    a size taken from DigIF raw files. Unset, one object (and the frame index and contact summary)
+    beside 20 raw files; with assumptions.object_size_mb 1,959, 3 + 2."""
+    from groundlink.cost.catalog import Assumptions
+
+    data = spec_data("noaa20.yaml")
+    link = data["satellites"][0]["downlinks"][0]
+    for key in ("preset", "demodulation_json", "decode_json"):
+        link.pop(key, None)  # a partner's own modem: no preset bounds the rate
+    link["data_rate_mbps"] = 60
+    data["ground_segment"].update(provider="partner", partner={"name": "rbc_signals"}, contact_minutes=10)
+    blueprint = build_blueprint(spec_from_data(data))
+    catalogs = load_catalogs()[0]
+    unset = estimate(blueprint, catalogs).usage
+    assert unset.products_gb / unset.contacts_per_month == pytest.approx(4.5 * (1 + 24 / 1024))
+    assert unset.objects_written / unset.contacts_per_month == pytest.approx(20 + 1 + 2)
+    split = estimate(blueprint, catalogs, Assumptions(object_size_mb=1959)).usage
+    assert split.objects_written / split.contacts_per_month == pytest.approx(20 + 3 + 2)
+
+
 @given(
     total=st.floats(min_value=1, max_value=1e13, allow_nan=False),
     size=st.floats(min_value=1, max_value=1e10, allow_nan=False),

@@ -175,11 +175,12 @@ class Assumptions(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
 
-    object_size_mb: float = Field(
-        1959.0,
+    object_size_mb: float | None = Field(
+        None,
         ge=OBJECT_SIZE_MIN_MB,
-        description="Average object size landed in the stores, MB. Default: a NOAA-20 DigIF "
-        "contact wrote 22 objects for 43.1 GB (community measurement, 2026-08-31).",
+        description="Size of the product objects a contact's frame streams are written in, MB, for a "
+        "pipeline that splits them. Unset: as groundlink's processor writes them, one object per "
+        "virtual channel whatever its size (counted as one per downlink).",
     )
 
 

@@ -333,7 +333,7 @@ class MonthlyUsage:
     # the events AWS's contact rule matches a month, one per contact: Ground Station's own; with a
     # partner, its manifest landing in S3, so none where it delivers no objects (a stream only)
     contact_events: float
-    object_size_mb: float
+    object_size_mb: float | None
     assumptions: tuple[str, ...] = field(default=())
 
     # per cloud: the manifests a partner network writes a month into that cloud's raw store, one
@@ -731,7 +731,34 @@ def _untiered_text(blueprint: Blueprint, untiered: list[tuple[str, float]]) -> l
     ]
 
 
-def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
+def product_objects(total_bytes: float, object_size_mb: float | None) -> tuple[int, float, float]:
+    """A downlink's products of a contact as objects: (how many, their size, the last one's size).
+    Without `assumptions.object_size_mb`, as groundlink's processor writes them: one frame stream
+    per virtual channel, whatever its size, counted as one (the spec does not say how many virtual
+    channels a downlink carries: a lower bound); with it, objects of that size, the last smaller."""
+    if total_bytes <= 0:
+        return 0, 0.0, 0.0
+    if object_size_mb is None:
+        return 1, total_bytes, total_bytes
+    objects, last = split_objects(total_bytes, object_size_mb * 1e6)
+    return objects, object_size_mb * 1e6, last
+
+
+def _product_objects_text(object_size_mb: float | None) -> str:
+    tables = "and each processed contact also writes its frame index and contact summary, one object each. "
+    if object_size_mb is None:
+        return (
+            "A contact's frame streams are written as groundlink's processor writes them, one object per virtual "
+            "channel whatever its size, counted as one per downlink (a lower bound: the spec does not say how many "
+            f"virtual channels a downlink carries; assumptions.object_size_mb splits them instead), {tables}"
+        )
+    return (
+        f"A contact's frame streams are written in objects of at most {exact_figure(object_size_mb)} MB "
+        f"(assumptions.object_size_mb), {tables}"
+    )
+
+
+def monthly_usage(blueprint: Blueprint, object_size_mb: float | None) -> MonthlyUsage:
     spec = blueprint.spec
     gs, use = spec.ground_segment, spec.usage
     contacts_per_month = gs.contacts_per_day * DAYS_PER_MONTH
@@ -785,27 +812,32 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         if files_per_downlink
     ]
     raw_writes = sum(billed_requests(files_per_downlink, size, last, adls_writes) for _, size, last in raw_files)
-    object_bytes = object_size_mb * 1e6
-    products = [split_objects(products_gb_per_contact(link, spec) * 1e9, object_bytes) for link in feeding]
+    # per contact of each feeding downlink: (objects, their size, the last one's size)
+    products = [product_objects(products_gb_per_contact(link, spec) * 1e9, object_size_mb) for link in feeding]
     # per contact of each satellite, the bytes in objects S3 keeps in Standard (under 128 KB); the
     # frame index and contact summary, whose size is not modelled, hold none of the products' GB
     raw_untiered = sum(untiered_bytes(files_per_downlink, size, last) for _, size, last in raw_files)
-    products_untiered = sum(untiered_bytes(n, object_bytes, last) for n, last in products)
+    products_untiered = sum(untiered_bytes(n, size, last) for n, size, last in products)
     untiered = [
         (f"the raw files of {link.satellite}/{link.downlink}", size if files_per_downlink > 1 else last)
         for link, size, last in raw_files
         if (size if files_per_downlink > 1 else last) < S3_TRANSITION_MIN_OBJECT_BYTES
-    ] + (
-        [("the product objects", object_bytes)]
-        if products_untiered and object_bytes < S3_TRANSITION_MIN_OBJECT_BYTES
-        else []
-    )
+    ]
+    if object_size_mb is not None:
+        if products_untiered and object_size_mb * 1e6 < S3_TRANSITION_MIN_OBJECT_BYTES:
+            untiered.append(("the product objects", object_size_mb * 1e6))
+    else:
+        untiered += [
+            (f"the frame stream of {link.satellite}/{link.downlink}", last)
+            for link, (n, _, last) in zip(feeding, products, strict=True)
+            if n and last < S3_TRANSITION_MIN_OBJECT_BYTES
+        ]
     # and one frame index and one contact summary per processed contact, of every satellite: a
     # contact without frames (DigIF only) still gets them, empty (docs/processing.md)
     tables = PRODUCT_TABLE_OBJECTS * len(spec.satellites) if _processor_runs(spec) else 0
-    products_per_contact = sum(objects for objects, _ in products) + tables
-    product_writes = sum(billed_requests(n, object_bytes, last, adls_writes) for n, last in products)
-    product_puts = sum(billed_requests(n, object_bytes, last, s3_upload_requests) for n, last in products)
+    products_per_contact = sum(objects for objects, _, _ in products) + tables
+    product_writes = sum(billed_requests(n, size, last, adls_writes) for n, size, last in products)
+    product_puts = sum(billed_requests(n, size, last, s3_upload_requests) for n, size, last in products)
     contact_seconds = seconds_per_contact * contacts_per_month * len(spec.satellites)
     # contact telemetry where something sends it: a partner network sends none
     telemetry_gb = use.telemetry_kb_per_second * contact_seconds / 1e6 if spec.telemetry_senders() else 0.0
@@ -821,7 +853,7 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
         + (contacts_per_month * len(spec.satellites) if _manifested(blueprint, "azure") else 0.0),
     }
     products_moved = {
-        "aws": sum(tiered_objects(n, object_bytes, last) for n, last in products) * contacts_per_month,
+        "aws": sum(tiered_objects(n, size, last) for n, size, last in products) * contacts_per_month,
         "azure": products_per_contact * contacts_per_month,
     }
     stores = [
@@ -892,13 +924,7 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float) -> MonthlyUsage:
             if spec.delivery.object_store
             else ""
         )
-        + (
-            "A contact's frame streams are "
-            f"written in objects of at most {exact_figure(object_size_mb)} MB (assumptions.object_size_mb), and each processed "
-            "contact also writes its frame index and contact summary, one object each. "
-            if _processor_runs(spec)
-            else ""
-        )
+        + (_product_objects_text(object_size_mb) if _processor_runs(spec) else "")
         + f"S3 PUT requests on AWS: {s3_put_basis(blueprint)}; Azure's ADLS Gen2 "
         "account bills a file's writes per 4 MiB, so one write operation per 4 MiB of each object, at least "
         "one" + (" (the frame index and contact summary counted as one each)." if _processor_runs(spec) else "."),
