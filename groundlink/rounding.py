@@ -105,6 +105,23 @@ def shown_amount(value: float | Decimal) -> Decimal:
     return half_up(exact, 4 if 0 < abs(exact) < Decimal("0.01") else 2)
 
 
+def amount_text(value: float | Decimal) -> str:
+    """An amount as every rendering shows it (`shown_amount`), a positive one under $0.0001 as
+    "<$0.0001", never as none: the decision's sentence read "less than $0.00/min" where its table
+    and chart read "<$0.0001/min" for the same break-even."""
+    amount = shown_amount(value)
+    if amount == 0 and value > 0:
+        return "<$0.0001"
+    return f"${amount:,.4f}" if amount.as_tuple().exponent == -4 else f"${amount:,.2f}"
+
+
+def same_to_the_cent(a: float, b: float) -> bool:
+    """Whether two amounts read the same as the report shows them: a sentence calling one of
+    two equal totals cheaper ("AWS costs $12,166.67/month against $12,166.67") is no decision."""
+    with exact_decimals():
+        return shown_amount(round(a, MONEY_DECIMALS)) == shown_amount(round(b, MONEY_DECIMALS))
+
+
 def dollars_apart(a: float, b: float) -> str:
     """How far apart two amounts are, as a reader works it out from the two figures shown beside
     the sentence: each as shown first (`shown_amount` of the figure compare.json keeps), then

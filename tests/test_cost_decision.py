@@ -248,8 +248,9 @@ def test_with_a_partner_the_sentence_weighs_supplied_reserved_minutes_as_its_man
     reserved_even = (station_total - rest_partner) / 912.5
     on_demand_even = (rest_station + 912.5 * 10 - rest_partner) / 912.5
     assert (
-        f"; AWS with Ground Station reserved instead (${station_total:,.2f}/month) would break even with AWS and "
-        f"the partner at ${reserved_even:,.2f}/min; with Ground Station on demand "
+        # and at the spec's $12/min it says which is cheaper, as the managed copy does
+        f"; AWS with Ground Station reserved instead (${station_total:,.2f}/month) would be cheaper: it breaks even "
+        f"with AWS and the partner at ${reserved_even:,.2f}/min; with Ground Station on demand "
         f"(${rest_station + 912.5 * 10:,.2f}/month) the break-even would be ${on_demand_even:,.2f}/min"
     ) in d["sentence"]
     assert d["headlineBreakEven"] == managed["headlineBreakEven"]
@@ -289,7 +290,7 @@ def test_with_a_partner_on_both_clouds_the_sentence_compares_the_partner_totals(
         f"at any partner price: at $4.00/min AWS costs ${aws_total:,.2f}/month and Azure ${azure_total:,.2f}/month; "
         # Ground Station's own rest: its contact telemetry is sent, and priced, where a partner sends none
         f"AWS with Ground Station on demand instead (${d['restMonthly']['awsWithGroundStation'] + 912.5 * 10:,.2f}/month) "
-        "would break even"
+        "would cost more: it breaks even with AWS and the partner at "
     )
 
 
@@ -582,3 +583,74 @@ def test_every_satellite_ground_station_no_longer_supports_has_the_notice_that_s
 
     assert set(limits.AWS_UNSUPPORTED_SATELLITE_SOURCES) == set(limits.AWS_UNSUPPORTED_SATELLITES)
     assert all(source.strip() for source in limits.AWS_UNSUPPORTED_SATELLITE_SOURCES.values())
+
+
+def test_a_cheaper_side_that_leaves_a_price_out_is_not_called_cheaper():
+    """Azure's rest $80 under AWS's, but its Data Explorer cluster unpriced where AWS's Athena scans
+    cost $500: "Azure is cheaper by ... at any partner price" rested on the one side's unknown. A
+    dearer side's unknown only makes it dearer: that claim stands."""
+    azure_unpriced = dataclasses.replace(_sides("on demand", 9000.0), unknown={"azure": ["adx_cluster_hour"]})
+    said = _partner_sentence(azure_unpriced, None, 2.5)
+    assert said.startswith(
+        "With the partner network on both clouds Azure's priced costs are lower by $79.25/month, but it leaves "
+        "azure.adx_cluster_hour unpriced: which cloud is cheaper is not known until they are;"
+    )
+    assert "is cheaper by" not in said
+    assert _managed_sentence(azure_unpriced, None, 2.5).endswith(
+        "; with a partner on both clouds Azure's priced costs are lower by $79.25/month, but it leaves "
+        "azure.adx_cluster_hour unpriced: which cloud is cheaper is not known until they are"
+    )
+    aws_unpriced = dataclasses.replace(azure_unpriced, unknown={"aws": ["athena_tb"], "azure": ["partner_minute"]})
+    assert _partner_sentence(aws_unpriced, None, 2.5).startswith(
+        "With the partner network on both clouds Azure is cheaper by $79.25/month at any partner price;"
+    )
+
+
+def test_equal_totals_are_said_to_cost_the_same_never_one_cheaper():
+    """Every other price 0 and the partner at $10/min, Ground Station's own $10/min: the sentence
+    called AWS with Ground Station "cheaper" at $12,166.67 against $12,166.67; two equal rests
+    "cheaper by $0.00"."""
+    even = dataclasses.replace(
+        _sides("on demand", 9000.0), aws_rest=420.25, aws_rest_partner=420.25, aws_rest_station=420.25
+    )
+    assert _partner_sentence(even, None, 10.0).startswith(
+        "With the partner network on both clouds AWS and Azure cost the same ($420.25/month besides the partner "
+        "minutes);"
+    )
+    managed = _managed_sentence(even, 10.0, 10.0)
+    assert managed.startswith(
+        # two equal partner options: the one weighed is AWS's (`partner_side`)
+        "AWS with the partner and AWS with Ground Station on demand cost the same: AWS with the partner at $10.00/min costs "
+        "$9,420.25/month against $9,420.25 on AWS with Ground Station on demand; the break-even partner price is "
+        "$10.00/min"
+    )
+    # Ground Station's minutes free: its stack and the partner's with free minutes cost the same
+    free = dataclasses.replace(even, on_demand=0.0, used=0.0)
+    assert _managed_sentence(free, None, 0.0).startswith(
+        "AWS with Ground Station on demand ($420.25/month) costs as much as AWS's stack with a partner network and "
+        "no contact minutes: it is cheaper at any partner price above zero"
+    )
+
+
+def test_a_break_even_under_a_cent_reads_as_the_table_reads_it():
+    """(60.130436 - 60.122041) / 1,216.67 = $0.000007/min: the sentence said "$0.00/min", the
+    break-even table and the chart's title "<$0.0001/min"."""
+    from groundlink.cost.decision import per_minute
+    from groundlink.report.number_format import break_even_text
+
+    assert per_minute(0.000007) == "<$0.0001/min" == break_even_text(0.000007)
+    assert per_minute(0.0042) == "$0.0042/min" == break_even_text(0.0042)
+    assert per_minute(10.224) == "$10.22/min" == break_even_text(10.224)
+
+
+def test_the_sensitivity_is_drawn_only_at_contact_loads_the_spec_allows():
+    """2 contacts of 120 minutes a day: the grid went on to 16 and 20 contacts, 1,920 and 2,400
+    minutes a day, which validate refuses (a day has 1,440); 12 x 120 = 1,440 is the last."""
+    from groundlink.cost.decision import feasible_contacts
+
+    data = with_changes(
+        spec_data("noaa20.yaml"),
+        {"ground_segment.contact_minutes": 120, "ground_segment.contacts_per_day": 2, "processing.enabled": False},
+    )
+    assert feasible_contacts(spec_from_data(data)) == [1, 2, 3, 4, 6, 8, 10, 12]
+    assert feasible_contacts(spec_from_data(spec_data("noaa20.yaml"))) == [1, 2, 3, 4, 6, 8, 10, 12, 16, 20]

@@ -28,8 +28,17 @@ from typing import Any
 from ..blueprint import Blueprint, build_blueprint
 from ..clouds import cloud_title
 from ..limits import AWS_UNSUPPORTED_SATELLITE_SOURCES
-from ..rounding import MONEY_DECIMALS, dollars, dollars_apart, exact_figure, half_up, rate
-from ..spec import MissionSpec, Partner
+from ..rounding import (
+    MONEY_DECIMALS,
+    amount_text,
+    dollars,
+    dollars_apart,
+    exact_figure,
+    half_up,
+    rate,
+    same_to_the_cent,
+)
+from ..spec import MissionSpec, Partner, SpecError, spec_from_data
 from .catalog import OVERRIDE_MARK, Assumptions, Catalog
 from .model import CloudCost, CostEstimate, estimate
 
@@ -241,6 +250,27 @@ def _with_contacts(blueprint: Blueprint, contacts_per_day: float) -> Blueprint:
     return build_blueprint(spec.model_copy(update={"ground_segment": gs}))
 
 
+def feasible_contacts(spec: MissionSpec) -> list[float]:
+    """The contacts a day the sensitivity is drawn at: CONTACTS_GRID and the spec's own, but those
+    the spec model refuses at the spec's other figures (20 contacts of 120 minutes are 2,400
+    minutes a day; a constellation's telemetry past its Event Hubs namespace's 20 units): drawn,
+    they priced missions validate would never let through."""
+    import copy
+
+    own = spec.ground_segment.contacts_per_day
+    data = spec.model_dump(mode="python", exclude_unset=True, by_alias=True)
+    feasible = []
+    for contacts in CONTACTS_GRID:
+        changed = copy.deepcopy(data)
+        changed.setdefault("ground_segment", {})["contacts_per_day"] = contacts
+        try:
+            spec_from_data(changed)
+        except SpecError:
+            continue
+        feasible.append(contacts)
+    return sorted({*feasible, own})
+
+
 def _money(x: float | None) -> float | None:
     return None if x is None else round(x, MONEY_DECIMALS)
 
@@ -255,7 +285,7 @@ def sensitivity(
 ) -> list[dict[str, Any]]:
     """Monthly cost of both clouds against contacts per day, Azure (and AWS with a partner) at each
     price; AWS with Ground Station only when `ground_station` (null otherwise: not an alternative)."""
-    grid = sorted({*CONTACTS_GRID, blueprint.spec.ground_segment.contacts_per_day})
+    grid = feasible_contacts(blueprint.spec)
     series = []
     for contacts in grid:
         at = _with_contacts(blueprint, contacts)
@@ -309,10 +339,7 @@ def _partner_sentence(s: Sides, price: float | None, on_demand: float | None, no
     it no longer supports): then the sentence says why."""
     side, _ = partner_side(s)
     both = cloud_title(side)
-    lead = (
-        f"With the partner network on both clouds {both} is cheaper by "
-        f"{dollars_apart(s.aws_rest_partner, s.azure_rest)}/month at any partner price"
-    )
+    lead = f"With the partner network on both clouds {_partner_clouds_apart(s)}"
     if price is not None:
         lead += (
             f": at {rate(price)}/min AWS costs {dollars(s.aws_rest_partner + price * s.minutes)}/month and Azure "
@@ -324,16 +351,56 @@ def _partner_sentence(s: Sides, price: float | None, on_demand: float | None, no
         # on demand, `used` is the on-demand month and its break-even `on_demand`
         breakeven = on_demand if s.used_kind == "on demand" else s.breakeven(s.used, partner_side(s)[1])
         assert breakeven is not None  # minutes > 0, as for on_demand
-        lead += (
-            f"; AWS with Ground Station {s.used_kind} instead ({dollars(s.aws_rest_station + s.used)}/month) would "
-            + (
-                f"break even with {both} and the partner at {dollars(breakeven)}/min"
-                if breakeven > 0
-                else no_break_even(both)
+        station = s.aws_rest_station + s.used
+        lead += f"; AWS with Ground Station {s.used_kind} instead ({dollars(station)}/month) would "
+        if breakeven <= 0:
+            lead += no_break_even(both)
+        elif price is None:
+            lead += f"break even with {both} and the partner at {per_minute(breakeven)}"
+        else:
+            # at the spec's own price, which one is cheaper: the spec's copy with provider: managed
+            # says it, so this one must too (it said only where the two would break even)
+            partner = partner_side(s)[1] + price * s.minutes
+            verdict = (
+                "cost the same"
+                if same_to_the_cent(station, partner)
+                else "be cheaper"
+                if station < partner
+                else "cost more"
             )
-        )
+            lead += f"{verdict}: it breaks even with {both} and the partner at {per_minute(breakeven)}"
         lead += _on_demand_clause(s, on_demand, both)
     return lead
+
+
+def per_minute(price: float) -> str:
+    """A break-even partner price in a sentence, as the break-even table and the chart's title show
+    it (`amount_text`): one under a cent read "$0.00/min" here and "<$0.0001/min" there."""
+    return f"{amount_text(round(price, MONEY_DECIMALS))}/min"
+
+
+def unpriced(s: Sides, cloud: str) -> list[str]:
+    """The price ids of `cloud`'s lines outside the ground segment that are not priced (its
+    partner minutes aside: the same on both clouds)."""
+    return [f"{cloud}.{p}" for p in s.unknown.get(cloud, []) if p != "partner_minute"]
+
+
+def _partner_clouds_apart(s: Sides) -> str:
+    """How the two clouds with a partner network compare, the same partner minutes on both: the one
+    whose other lines cost less is cheaper at any partner price, unless those lines leave a price
+    out (an unpriced Data Explorer cluster made Azure "cheaper by $368.02" against Athena's $500 of
+    scans), or the two cost the same."""
+    side, _ = partner_side(s)
+    if same_to_the_cent(s.aws_rest_partner, s.azure_rest):
+        return f"AWS and Azure cost the same ({dollars(s.azure_rest)}/month besides the partner minutes)"
+    apart = dollars_apart(s.aws_rest_partner, s.azure_rest)
+    missing = unpriced(s, side)
+    if missing:
+        return (
+            f"{cloud_title(side)}'s priced costs are lower by {apart}/month, but it leaves {', '.join(missing)} "
+            "unpriced: which cloud is cheaper is not known until they are"
+        )
+    return f"{cloud_title(side)} is cheaper by {apart}/month at any partner price"
 
 
 def _on_demand_clause(s: Sides, on_demand: float | None, both: str) -> str:
@@ -342,7 +409,7 @@ def _on_demand_clause(s: Sides, on_demand: float | None, both: str) -> str:
     if s.used_kind == "on demand" or on_demand is None:
         return ""
     return f"; with Ground Station on demand ({dollars(s.aws_rest_station + s.on_demand)}/month) " + (
-        f"the break-even would be {dollars(on_demand)}/min" if on_demand > 0 else f"AWS would {no_break_even(both)}"
+        f"the break-even would be {per_minute(on_demand)}" if on_demand > 0 else f"AWS would {no_break_even(both)}"
     )
 
 
@@ -361,30 +428,39 @@ def _managed_sentence(s: Sides, price: float | None, on_demand: float | None) ->
     station = f"Ground Station {s.used_kind}"
     breakeven = s.breakeven(s.used, rest)
     assert breakeven is not None  # minutes > 0: the caller returned otherwise
-    if breakeven <= 0:
+    if same_to_the_cent(aws, rest):  # a break-even of zero: free partner minutes cost the same
+        lead = (
+            f"AWS with {station} ({dollars(aws)}/month) costs as much as {both}'s stack with a partner network and "
+            "no contact minutes: it is cheaper at any partner price above zero"
+        )
+    elif breakeven <= 0:
         lead = (
             f"AWS with {station} is cheaper at any partner price: its stack ({dollars(aws)}/month) costs less than "
             f"{both}'s with a partner network and no contact minutes"
         )
     elif price is not None:
         partner = rest + price * s.minutes
-        cheaper = (f"{both} with the partner" if side == "aws" else both) if partner < aws else f"AWS with {station}"
+        option = f"{both} with the partner" if side == "aws" else both
+        cheaper = (
+            f"{option} and AWS with {station} cost the same"
+            if same_to_the_cent(partner, aws)
+            else f"{option} is cheaper"
+            if partner < aws
+            else f"AWS with {station} is cheaper"
+        )
         lead = (
-            f"{cheaper} is cheaper: {both} with the partner at {rate(price)}/min costs {dollars(partner)}/month "
-            f"against {dollars(aws)} on AWS with {station}; the break-even partner price is {dollars(breakeven)}/min"
+            f"{cheaper}: {both} with the partner at {rate(price)}/min costs {dollars(partner)}/month "
+            f"against {dollars(aws)} on AWS with {station}; the break-even partner price is {per_minute(breakeven)}"
         )
     else:
         single = {"on demand": "supplied" if s.used_supplied else "list", "reserved": "supplied"}.get(s.used_kind)
         basis = single if single and s.used_prices == 1 else "on average"
         lead = (
-            f"Choose {both} with a partner network if the partner charges less than {dollars(breakeven)}/min, "
+            f"Choose {both} with a partner network if the partner charges less than {per_minute(breakeven)}, "
             f"otherwise AWS with {station} ({dollars(s.used / s.minutes)}/min {basis}, {dollars(aws)}/month)"
         )
     lead += _on_demand_clause(s, on_demand, both)
-    return lead + (
-        f"; with a partner on both clouds {both} is cheaper by {dollars_apart(s.aws_rest_partner, s.azure_rest)}"
-        "/month at any partner price"
-    )
+    return lead + f"; with a partner on both clouds {_partner_clouds_apart(s)}"
 
 
 def _sentence(

@@ -6,16 +6,13 @@ import math
 from decimal import Decimal
 from typing import Any
 
-from ..rounding import figure, half_up, shown_amount
+from ..rounding import amount_text, figure, half_up
 
 
 def usd(value: float | Decimal | None) -> str:
-    if value is None:
-        return "unknown"
-    amount = shown_amount(value)
-    if amount == 0 and value > 0:  # a cost, however small, never reads as none ($0.000049 is not $0.0000)
-        return "<$0.0001"
-    return f"${amount:,.4f}" if amount.as_tuple().exponent == -4 else f"${amount:,.2f}"
+    """An amount, "unknown" for None; a cost, however small, never reads as none ($0.000049 is
+    not $0.0000)."""
+    return "unknown" if value is None else amount_text(value)
 
 
 def money(t: dict[str, Any]) -> str:
