@@ -654,3 +654,14 @@ def test_the_sensitivity_is_drawn_only_at_contact_loads_the_spec_allows():
     )
     assert feasible_contacts(spec_from_data(data)) == [1, 2, 3, 4, 6, 8, 10, 12]
     assert feasible_contacts(spec_from_data(spec_data("noaa20.yaml"))) == [1, 2, 3, 4, 6, 8, 10, 12, 16, 20]
+
+
+def test_a_supplied_partner_price_of_zero_is_drawn_as_the_sentence_prices_it(catalogs):
+    """--prices with the partner's minutes at $0: the sentence weighed $0.00/min while the chart's
+    partner band ran from $2.50 (a quarter of Ground Station's $10), the spec's price left out."""
+    free = OverrideFile(azure={"partner_minute": Override(price=0.0, source="quote", date="2026-10-02")})
+    chosen = {cloud: apply_overrides(c, free, "test") for cloud, c in catalogs.items()}
+    bp = blueprint(provider="partner", partner={"name": "ksat_lite"})
+    d = decision(bp, estimate(bp, chosen))
+    assert "at $0.00/min AWS costs" in d["sentence"]
+    assert d["sensitivity"]["partnerPrices"] == [0.0, 2.5, 5.0, 7.5, 10.0]

@@ -536,7 +536,7 @@ def decision(blueprint: Blueprint, est: CostEstimate, plans: dict[str, Any] | No
     # gave $8.62), and the partner's own as the totals use it ($7.555, not $7.55)
     prices = sorted(
         {float(half_up(f * per_minute, 2)) for f in PRICE_FRACTIONS}
-        | ({price} if price is not None and price > 0 else set())
+        | ({price} if price is not None else set())  # a supplied $0 too: the sentence prices it
     )
     return {
         "sentence": _sentence(blueprint, s, breakeven, price, not_offered),
