@@ -20,6 +20,7 @@ from groundlink.clouds import CLOUDS
 from groundlink.diff.run import data_loss_lines, diff_against
 from groundlink.report import charts
 from groundlink.report.markdown_html import render_html, render_markdown
+from groundlink.report.number_format import break_even_text
 from groundlink.report.sections import Section, sections
 from groundlink.rounding import rate
 
@@ -960,3 +961,47 @@ def test_a_layer_the_cost_model_does_not_price_says_so_in_compare_json(reference
         assert all("priced" not in total for layer, total in cost["byLayer"].items() if layer != "budget")
     budget = [row for row in _rows(reference, "Monthly cost by layer") if row[0].text == "budget"]
     assert [_texts(row) for row in budget] == [["budget", "not priced", "not priced"]]
+
+
+def test_a_mixed_reserved_and_on_demand_break_even_has_its_row_in_the_table(tmp_path):
+    """One narrowband satellite with its reserved price supplied beside a 50 MHz wideband one
+    without: the sentence leads with the break-even of that mix, which no row of the table held
+    (each prices both bands alike) and no chart line draws."""
+    data = spec_data("noaa20.yaml")
+    data["satellites"].append(
+        {
+            "name": "wb1",
+            "norad_id": 99101,
+            "downlinks": [
+                {
+                    "name": "xwide",
+                    "center_frequency_mhz": 8100,
+                    "bandwidth_mhz": 50,
+                    "polarization": "right_hand",
+                    "delivery": "digif",
+                    "data_rate_mbps": 100,
+                    "digif_mbps": 50,
+                }
+            ],
+        }
+    )
+    prices = tmp_path / "prices.yaml"
+    prices.write_text(
+        "aws:\n  ground_station_reserved_narrowband_minute: {price: 3.5, source: contract, date: '2026-06-01'}\n"
+    )
+    plans = {cloud: plan_of(copy.deepcopy(data), cloud) for cloud in CLOUDS}
+    doc = json.loads(json.dumps(offline_document(spec_file(copy.deepcopy(data)), plans, str(prices))))
+    headline = doc["decision"]["headlineBreakEven"]
+    assert headline["groundStation"] == "reserved and on demand"
+    rows = _texts_of_rows(_rows(doc, "Break-even partner price"))
+    side = "Azure" if headline["partnerCloud"] == "azure" else "AWS"
+    assert rows[-1] == [
+        f"{side} + partner = AWS Ground Station reserved and on demand (each band as AWS's total prices it)",
+        break_even_text(headline["perMinute"]),
+    ]
+    assert break_even_text(headline["perMinute"]) in doc["decision"]["sentence"]  # the figure it leads with
+    assert len(rows) == 5
+
+
+def _texts_of_rows(rows: list[list[Any]]) -> list[list[str]]:
+    return [_texts(row) for row in rows]

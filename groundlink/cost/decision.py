@@ -43,6 +43,9 @@ from .catalog import OVERRIDE_MARK, Assumptions, Catalog
 from .model import CloudCost, CostEstimate, estimate
 
 BANDS = ((False, "narrowband"), (True, "wideband"))
+# How AWS Ground Station's minutes are priced where one band's reserved price is supplied and the
+# other's is not (`_ground_station_used`): each band its own way.
+MIXED_BANDS = "reserved and on demand"
 CONTACTS_GRID = (1, 2, 3, 4, 6, 8, 10, 12, 16, 20)
 # Partner prices drawn in the sensitivity chart, as fractions of AWS Ground Station's on-demand
 # price per minute for the mission: a range to read a quote against, not a quote.

@@ -18,6 +18,7 @@ from ..blueprint.gaps import ADX_CATALOG_SCOPE, partner_cannot_deliver
 from ..clouds import cloud_title
 from ..cost.catalog import OVERRIDE_MARK
 from ..cost.choices import PREMIUM_UNITS
+from ..cost.decision import MIXED_BANDS
 from ..coverage import NO_SITE_TAKES, clouds_estimated
 from ..rounding import counted, exact_decimals, half_up, rate, shown_amount, some_of
 from .charts import held_tiers
@@ -147,6 +148,17 @@ def _decision(doc: dict[str, Any]) -> Section:
         "awsPartnerVsAwsReserved": "AWS + partner = AWS Ground Station reserved",
     }
     rows = [[label, break_even_text(d["breakEvenPerMinute"][key])] for key, label in names.items()]
+    headline = d["headlineBreakEven"]
+    if headline["groundStation"] == MIXED_BANDS and headline["perMinute"] is not None:
+        # one band reserved, the other on demand: the break-even the sentence leads with is that
+        # mix, which no row above holds (each prices both bands alike)
+        rows.append(
+            [
+                f"{cloud_title(headline['partnerCloud'])} + partner = AWS Ground Station {MIXED_BANDS} "
+                "(each band as AWS's total prices it)",
+                break_even_text(headline["perMinute"]),
+            ]
+        )
     # no Ground Station alternative (a satellite it no longer supports): no break-even with it to
     # tabulate; the sentence says why
     table = (
