@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import json
 
 import pytest
 
@@ -176,6 +177,24 @@ class TestPrivateNetwork:
         assert endpoint.inputs["vpcEndpointType"] == "Gateway"
         assert endpoint.inputs["routeTableIds"] == [plan.one("aws:ec2/routeTable:RouteTable").outputs["id"]]
         assert "security.private_network" in endpoint.capability
+
+    def test_the_endpoint_reaches_only_this_account_s_buckets(self):
+        """Without an endpoint policy the private subnet's one way out reached all of S3, so
+        mission data could be copied into a bucket of any account through it."""
+        endpoint = aws_variant("private").one("aws:ec2/vpcEndpoint:VpcEndpoint")
+        assert json.loads(endpoint.inputs["policy"]) == {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "OnlyThisAccountsBuckets",
+                    "Effect": "Allow",
+                    "Principal": "*",
+                    "Action": "s3:*",
+                    "Resource": "*",
+                    "Condition": {"StringEquals": {"aws:ResourceAccount": "123456789012"}},  # the mocks' account
+                }
+            ],
+        }
 
     @pytest.mark.parametrize("role", STORES)
     def test_object_access_outside_the_endpoint_is_denied_except_the_roles_that_write_from_outside(self, role):

@@ -279,3 +279,22 @@ def test_a_spec_name_tag_names_the_vpc_and_subnet_too():
     plain = variant_plan("aws", {"security.network": "private"})
     own = plain.of_type("aws:ec2/vpc:Vpc") + plain.of_type("aws:ec2/subnet:Subnet")
     assert [r.inputs["tags"]["Name"] for r in own] == [r.name for r in own]
+
+
+@pytest.mark.parametrize(
+    ("package", "key"),
+    [("aws", "outside-vpc-writer"), ("aws-native", "Outside-VPC-Writer"), ("aws", "endpoint-mtu")],
+)
+def test_a_default_tag_groundlink_sets_on_some_resources_only_is_refused(package, key):
+    """`aws:defaultTags` with outside-vpc-writer put it on every role, each one then admitted past
+    the private network's bucket policies, which admit only the roles writing from AWS's network:
+    `mission.tags` may not hold it, and the provider's defaults reached every role all the same."""
+    from groundlink.engine import PlanError
+
+    with pytest.raises(PlanError) as refused:
+        _with_defaults({"security.network": "private"}, {**_DEFAULTS, key: "noaa20"}, f"{package}:defaultTags")
+    message = str(refused.value)
+    assert message.startswith(f"{package}:defaultTags: {key!r} is a tag groundlink sets on some resources only")
+    assert message.endswith("not allowed: outside-vpc-writer, endpoint-mtu, in any case")
+    assert "\n" not in message
+    _with_defaults({"security.network": "private"}, _DEFAULTS, f"{package}:defaultTags")  # others plan

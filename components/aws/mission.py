@@ -7,7 +7,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from groundlink.blueprint import OUTPUT_KEYS, CloudBlueprint
+from groundlink.blueprint import OUTPUT_KEYS, RESOURCE_TAGS, CloudBlueprint
 
 from ..base import (
     DefaultTags,
@@ -48,6 +48,23 @@ def provider_default_tags(opts: pulumi.ResourceOptions | None) -> DefaultTags:
         if isinstance(tags, dict) and tags:
             by_package[package] = frozenset(tags)
     return DefaultTags(by_package, "aws")
+
+
+def check_default_tag_keys(default_tags: DefaultTags) -> None:
+    """A provider's default tags go on every resource of its package, and two of groundlink's tag
+    keys mean something only where groundlink sets them (RESOURCE_TAGS): outside-vpc-writer on
+    every role would let each one past the private network's bucket policies, where only the
+    roles writing from AWS's network carry it. The spec's `mission.tags` may not hold them
+    (validate refuses them); `aws:defaultTags` reached every role all the same."""
+    for package, keys in sorted(default_tags.by_package.items()):
+        taken = sorted(key for key in keys if key.lower() in RESOURCE_TAGS)
+        if taken:
+            raise pulumi.RunError(
+                f"{package}:defaultTags: {taken[0]!r} is a tag groundlink sets on some resources only, where a "
+                "default tag on every resource would change its meaning (outside-vpc-writer on every role admits "
+                f"them all past the private network's bucket policies); not allowed: {', '.join(RESOURCE_TAGS)}, "
+                "in any case"
+            )
 
 
 def _check_providers(
@@ -114,8 +131,10 @@ class MissionStack(MissionComponent):
         check_provider_packages("aws", opts)
         check_stack_region("aws", mission.region, opts)
         _check_providers(blueprint, opts, replica_provider)
+        default_tags = provider_default_tags(opts)
+        check_default_tag_keys(default_tags)
         super().__init__(name, mission, opts)
-        self.default_tags = provider_default_tags(opts)
+        self.default_tags = default_tags
         for capability, reason in blueprint.gaps:  # what this cloud leaves out, decided by the blueprint
             self.gap(capability, reason)
         account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id

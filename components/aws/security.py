@@ -30,6 +30,26 @@ def vpc_cidrs(mission: MissionInputs) -> tuple[str, str]:
     return str(vpc), str(next(vpc.subnets(new_prefix=24)) if vpc.prefixlen < 24 else vpc)
 
 
+def own_buckets_only(account: str) -> list[dict[str, Any]]:
+    """The S3 gateway endpoint's policy: the subnet reaches only this account's buckets through it.
+    An endpoint without a policy allows all of S3 ("Control access to VPC endpoints using endpoint
+    policies", AWS PrivateLink Guide), and the private subnet's only way out is this endpoint: a
+    processor made to misbehave by a crafted capture could copy mission data into a bucket of
+    any account. `aws:ResourceAccount` is the data perimeter's resource control (AWS whitepaper
+    "Building a data perimeter on AWS"); a receiver in the subnet that reads an AWS-owned
+    bucket (an OS package repository) is refused too."""
+    return [
+        {
+            "Sid": "OnlyThisAccountsBuckets",
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "s3:*",
+            "Resource": "*",
+            "Condition": {"StringEquals": {"aws:ResourceAccount": account}},
+        }
+    ]
+
+
 # EC2 reserves the first four and the last address of every subnet (Amazon VPC User Guide,
 # "Subnet CIDR blocks"; the EC2 API reference's CreateSubnet).
 SUBNET_RESERVED_ADDRESSES = 5
@@ -227,6 +247,7 @@ class AwsNetwork(MissionComponent):
                     service_name=f"com.amazonaws.{region}.s3",
                     vpc_endpoint_type="Gateway",
                     route_table_ids=[self.route_table.id],
+                    policy=iam.document(own_buckets_only, account=account),
                     tags=self.tags,
                     opts=self.opts(),
                 ),

@@ -25,7 +25,16 @@ from ..limits import (
     log_retention,
 )
 from ..presets import PRESETS
-from ..spec import ENDPOINT_MTU_TAG, GROUNDLINK_TAGS, OUTSIDE_VPC_TAG, Downlink, MissionSpec, OrbitalEndpoint, Satellite
+from ..spec import (
+    ENDPOINT_MTU_TAG,
+    GROUNDLINK_TAGS,
+    OUTSIDE_VPC_TAG,
+    RESOURCE_TAGS,
+    Downlink,
+    MissionSpec,
+    OrbitalEndpoint,
+    Satellite,
+)
 from .capabilities import CAPABILITIES, CAPABILITY_BY_ID, LAYERS, STATEFUL_CAPABILITIES, Capability
 from .gaps import cloud_gaps
 from .layer_outputs import LAYER_OUTPUT_MEANINGS, LAYER_OUTPUTS
@@ -65,6 +74,7 @@ __all__ = [
     "LAYER_OUTPUT_MEANINGS",
     "OUTPUT_KEYS",
     "OUTSIDE_VPC_TAG",
+    "RESOURCE_TAGS",
     "STATEFUL_CAPABILITIES",
     "AnalyticsInputs",
     "Blueprint",
