@@ -200,7 +200,13 @@ class TestDeliveryRole:
             if a.startswith("s3:")
             for r in as_list(s["Resource"])
         }
-        assert s3 == {("s3:GetBucketLocation", arn), ("s3:PutObject", f"{arn}/*")}
+        # objects under the recording config's prefix only (contacts/year={year}/...), not the
+        # whole raw bucket, which holds a partner's landing prefix too
+        assert s3 == {("s3:GetBucketLocation", arn), ("s3:PutObject", f"{arn}/contacts/year=*")}
+        (recording,) = [
+            c for c in plan.of_type("aws-native:groundstation:Config") if "s3RecordingConfig" in c.inputs["configData"]
+        ]
+        assert recording.inputs["configData"]["s3RecordingConfig"]["prefix"].startswith("contacts/year={year}/")
 
     def test_key_use_is_only_through_s3(self):
         plan = aws()

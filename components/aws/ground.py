@@ -575,7 +575,10 @@ class AwsGroundSegment(MissionComponent):
 
     def _recording_role(self, raw: Store, key: aws.kms.Key | None):
         """Ground Station writes contacts with this role: S3 needs only GetBucketLocation and
-        PutObject; the mission key is usable only through S3 in this region."""
+        PutObject, under the recording config's prefix (its fixed start, before the first
+        placeholder: `contacts/year=`), not anywhere in the raw bucket (a partner's landing
+        prefix included); the mission key is usable only through S3 in this region."""
+        objects = self.inputs.raw_prefix.split("{", 1)[0] + "*"
 
         def trust(account: str, region: str) -> list[dict[str, Any]]:
             return [iam.service_trust(GROUND_STATION, account, [_gs_arn(region, account, "config/s3-recording/*")])]
@@ -584,7 +587,7 @@ class AwsGroundSegment(MissionComponent):
             "delivery-role",
             "AWS Ground Station writes contact data to the raw bucket",
             trust,
-            write_only(self.region, "*"),
+            write_only(self.region, objects),
             ("ground.delivery_identity",),
             writes_stores=True,
             bucket=raw.arn,
