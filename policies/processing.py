@@ -13,7 +13,7 @@ from typing import Any
 
 from . import limits as L
 from . import tokens as T
-from .aws_iam import every_resource
+from .aws_iam import every_resource, pins
 from .azure_storage import ACCOUNT_KEYS
 from .joins import of_type, private_endpoint_reaches, refers_to, sides
 from .props import (
@@ -545,11 +545,12 @@ def functions_app_reaches_its_storage(args: Any, report: Any) -> None:
     types=T.LAMBDA_ACCESS,
     controls=("CKV_AWS_301 (Lambda function not publicly accessible)", "CKV_AWS_258 (function URL auth)"),
     description="No Lambda function (the contact processor, whose role reads raw contacts and writes products) or "
-    "layer is open to every principal: no permission to '*' unless a source account, source ARN or organization "
-    "confines it, no function URL without IAM authorization. The Functions app's side is "
-    "processing-functions-app-https-no-keys.",
-    remediation="Grant the invoking service by name with source_arn (EventBridge, S3...), or give the URL "
-    "authorization_type 'AWS_IAM'.",
+    "layer is open to every principal or to a service acting for any account: no permission to '*' or to a "
+    "service principal unless a source account, a source ARN naming an account or an organization confines it "
+    "(an ARN with a wildcard account, or a bucket's, which has no account field, confines nothing alone), no "
+    "function URL without IAM authorization. The Functions app's side is processing-functions-app-https-no-keys.",
+    remediation="Grant the invoking service by name with source_account and source_arn (EventBridge, S3...), or "
+    "give the URL authorization_type 'AWS_IAM'.",
 )
 def function_not_public(args: Any, report: Any) -> None:
     props = args.props
@@ -559,12 +560,41 @@ def function_not_public(args: Any, report: Any) -> None:
             report("its URL takes requests from anyone (authorizationType is NONE)")
         return
     principal = get(props, "principal")
-    confined = any(
-        get(props, key) not in (None, "") for key in ("sourceArn", "sourceAccount", "principalOrgId", "organizationId")
-    )
-    if principal == "*" and not confined:
-        what = "layer" if "layerVersionPermission" in args.resource_type else "function"
+    what = "layer" if "layerVersionPermission" in args.resource_type else "function"
+    if _confined(props):
+        return
+    if principal == "*":
         report(f"lets every principal use the {what} ({get(props, 'action')})")
+    elif isinstance(principal, str) and principal.endswith(SERVICE_PRINCIPAL_ENDS):
+        report(
+            f"lets {principal} invoke the {what} for any account's resources: no sourceAccount, or sourceArn naming "
+            "an account, confines it (confused deputy)"
+        )
+
+
+# A service principal's name (s3.amazonaws.com; the China partition's amazonaws.com.cn).
+SERVICE_PRINCIPAL_ENDS = (".amazonaws.com", ".amazonaws.com.cn")
+# What confines a Lambda permission to callers of one account or organization, and the condition
+# key each stands for (aws_iam.pins judges its value as for a policy's condition).
+_PERMISSION_CONFINES = {
+    "sourceAccount": "aws:sourceaccount",
+    "sourceArn": "aws:sourcearn",
+    "principalOrgId": "aws:sourceorgid",
+    "organizationId": "aws:sourceorgid",
+}
+
+
+def _confined(props: Any) -> bool:
+    """A permission's source names one account or organization: any non-empty sourceArn counted,
+    and 'arn:aws:s3:::*' (every bucket of every account) let any account's notifications invoke
+    the processor. An unknown value is judged at `pulumi up`."""
+    for field, key in _PERMISSION_CONFINES.items():
+        value = get(props, field)
+        if value is UNKNOWN:
+            return True
+        if value not in (None, "") and pins(key, str(value)):
+            return True
+    return False
 
 
 def _aws_environment_keys(variables: Any) -> list[str]:

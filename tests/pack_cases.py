@@ -49,6 +49,20 @@ BASELINES: dict[str, Baseline] = {
     "lambda-permission-any-source": Derived(
         "lambda-permission", {"sourceArn": DROP}, "a permission with no source named"
     ),
+    "lambda-permission-account": Derived(
+        "lambda-permission-any-source", {"sourceAccount": "123456789012"}, "a permission confined by its account alone"
+    ),
+    "lambda-permission-public-bucket": Derived(
+        "lambda-permission-account", {"principal": "*"}, "every principal, from this account's buckets"
+    ),
+    "lambda-permission-to-an-account": Derived(
+        "lambda-permission-any-source", {"principal": "123456789012"}, "an account granted, no service acting"
+    ),
+    "lambda-permission-organization": Derived(
+        "lambda-permission-any-source",
+        {"principal": "*", "principalOrgId": "o-a1b2c3d4e5"},
+        "every principal of one organization",
+    ),
     "stream-policy": Written(
         "aws:kinesis/resourcePolicy:ResourcePolicy",
         "stream-share",
@@ -1786,15 +1800,61 @@ passes(rule, "role-assignment", {"roleDefinitionId": UNKNOWN})
 fires(rule, "role-assignment", {"scope": "/"}, "grants its role on /, the whole of it rather than one resource")
 
 rule = "processing-function-not-public"
+SERVICE_ANY_ACCOUNT = (
+    "lets events.amazonaws.com invoke the function for any account's resources: no sourceAccount, or sourceArn "
+    "naming an account, confines it (confused deputy)"
+)
 passes(rule, "lambda-permission")  # a named service, confined to its rule
+passes(rule, "lambda-permission-to-an-account")
 fires(
     rule,
-    "lambda-permission-any-source",
+    "lambda-permission-to-an-account",
     {"principal": "*"},
     "lets every principal use the function (lambda:InvokeFunction)",
 )
-passes(rule, "lambda-permission-any-source")  # the service named, whatever its source
+fires(
+    rule,
+    "lambda-permission-to-an-account",
+    {"principal": "s3.amazonaws.com"},
+    "lets s3.amazonaws.com invoke the function for any account's resources: no sourceAccount, or sourceArn "
+    "naming an account, confines it (confused deputy)",
+)
+passes(rule, "lambda-permission-organization")
+fires(
+    rule,
+    "lambda-permission-organization",
+    {"principalOrgId": DROP},
+    "lets every principal use the function (lambda:InvokeFunction)",
+)
+fires(
+    rule,
+    "lambda-permission-organization",
+    {"principalOrgId": "o-*"},  # every organization, and anyone can make one
+    "lets every principal use the function (lambda:InvokeFunction)",
+)
 passes(rule, "lambda-permission", {"principal": "*"})  # still confined to the rule's ARN
+# the service named, but no source: any account's rule may invoke it
+fires(rule, "lambda-permission", {"sourceArn": DROP}, SERVICE_ANY_ACCOUNT)
+# a source ARN whose account is a wildcard names no account
+fires(rule, "lambda-permission", {"sourceArn": "arn:aws:events:us-west-2:*:rule/contacts"}, SERVICE_ANY_ACCOUNT)
+passes(rule, "lambda-permission", {"sourceArn": UNKNOWN})  # judged at pulumi up
+passes(rule, "lambda-permission-account")  # the account named: its own rules only
+fires(rule, "lambda-permission-account", {"sourceAccount": "*"}, SERVICE_ANY_ACCOUNT)
+fires(  # every bucket of every account: a bucket ARN has no account field
+    rule,
+    "lambda-permission",
+    {"sourceArn": "arn:aws:s3:::*"},
+    "lets events.amazonaws.com invoke the function for any account's resources: no sourceAccount, or sourceArn "
+    "naming an account, confines it (confused deputy)",
+)
+passes(rule, "lambda-permission-public-bucket")  # every principal, but this account's buckets only
+passes(rule, "lambda-permission-public-bucket", {"sourceArn": "arn:aws:s3:::*"})  # the account still confines
+fires(
+    rule,
+    "lambda-permission-public-bucket",
+    {"sourceAccount": DROP},
+    "lets every principal use the function (lambda:InvokeFunction)",
+)
 passes(rule, "function-url")
 fires(
     rule,
