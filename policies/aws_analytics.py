@@ -74,13 +74,22 @@ def athena_workgroup_encryption(args: Any, report: Any) -> None:
     severity="high",
     enforcement="mandatory",
     controls=("CKV_AWS_94",),
-    description="A stack with Glue catalog databases encrypts the Data Catalog at rest with KMS and its "
-    "connection passwords.",
+    description="A stack with Glue catalog databases encrypts the Data Catalog at rest with KMS, with a "
+    "customer-managed key (not alias/aws/glue, which Glue takes when no key is named), and its connection "
+    "passwords.",
     remediation="Give the account's catalog one aws.glue.DataCatalogEncryptionSettings(data_catalog_encryption_settings="
     "{'encryption_at_rest': "
     "{'catalog_encryption_mode': 'SSE-KMS', 'sse_aws_kms_key_id': <key>.arn}, 'connection_password_encryption': "
     "{'return_connection_password_encrypted': True, 'aws_kms_key_id': <key>.arn}}): set these on the one the "
     "stack has, or add one where it has none (the catalog keeps one setting: a second resource is judged too).",
+    config={
+        "requireCustomerManagedKey": {
+            "type": "boolean",
+            "default": True,
+            "description": "Require a customer-managed key; false also accepts alias/aws/glue, or no key named "
+            "(security.customer_managed_keys: false).",
+        }
+    },
 )
 def glue_catalog_encryption(args: Any, report: Any) -> None:
     databases = of_type(args.resources, T.GLUE_DATABASE)
@@ -94,6 +103,16 @@ def glue_catalog_encryption(args: Any, report: Any) -> None:
         mode = get(body, "encryptionAtRest", "catalogEncryptionMode")
         if mode is not UNKNOWN and mode != "SSE-KMS" and mode != "SSE-KMS-WITH-SERVICE-ROLE":
             report(f"catalog encryption mode is {mode or 'DISABLED'}", setting.urn)
+        elif mode is not UNKNOWN and args.get_config().get("requireCustomerManagedKey", True):
+            key = get(body, "encryptionAtRest", "sseAwsKmsKeyId")
+            if missing(key):  # Glue then encrypts with its AWS managed key
+                report(
+                    "the catalog is encrypted with the AWS managed key alias/aws/glue (no sseAwsKmsKeyId)", setting.urn
+                )
+            elif key is not UNKNOWN and aws_managed_key(key):
+                report(
+                    f"the catalog is encrypted with the AWS managed key {key}, not a customer-managed key", setting.urn
+                )
         returned = get(body, "connectionPasswordEncryption", "returnConnectionPasswordEncrypted")
         if returned is not UNKNOWN and not is_true(returned):
             report("connection passwords are not encrypted", setting.urn)

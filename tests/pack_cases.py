@@ -532,6 +532,42 @@ fires(
 )
 passes(rule, "noaa20-aws", {f"{GLUE}.connectionPasswordEncryption.returnConnectionPasswordEncrypted": UNKNOWN})
 passes(rule, "noaa20-azure")  # no Glue database: nothing to encrypt
+# no key named: Glue encrypts with its AWS managed key, outside the mission key's control
+fires(
+    rule,
+    "noaa20-aws",
+    {f"{GLUE}.encryptionAtRest.sseAwsKmsKeyId": DROP},
+    (
+        "the catalog is encrypted with the AWS managed key alias/aws/glue (no sseAwsKmsKeyId)",
+        "noaa20-catalog-encryption",
+    ),
+)
+fires(
+    rule,
+    "noaa20-aws",
+    {f"{GLUE}.encryptionAtRest.sseAwsKmsKeyId": "alias/aws/glue"},
+    (
+        "the catalog is encrypted with the AWS managed key alias/aws/glue, not a customer-managed key",
+        "noaa20-catalog-encryption",
+    ),
+)
+passes(rule, "noaa20-aws", {f"{GLUE}.encryptionAtRest.sseAwsKmsKeyId": UNKNOWN})  # the key's ARN at a first preview
+BASELINES["noaa20-aws-keys-off"] = Stack("noaa20.yaml", "aws", {"security.customer_managed_keys": False})
+BASELINES["noaa20-aws-keys-off-allowed"] = Derived(
+    "noaa20-aws-keys-off",
+    {"@config.requireCustomerManagedKey": False},
+    "a mission without customer-managed keys, with the keys-off config: its catalog under alias/aws/glue",
+)
+passes(rule, "noaa20-aws-keys-off-allowed")
+fires(
+    rule,
+    "noaa20-aws-keys-off-allowed",
+    {"@config.requireCustomerManagedKey": True},
+    (
+        "the catalog is encrypted with the AWS managed key alias/aws/glue (no sseAwsKmsKeyId)",
+        "noaa20-catalog-encryption",
+    ),
+)
 
 rule = "aws-kinesis-cmk"
 fires(rule, "kinesis-stream", {"encryptionType": "NONE"}, "encryption type is NONE")

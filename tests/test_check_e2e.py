@@ -364,6 +364,7 @@ def test_a_mission_without_customer_managed_keys_passes_with_the_shipped_config(
         "aws-s3-replica-own-key",
         "aws-messaging-mission-key",
         "aws-athena-workgroup-encryption",
+        "aws-glue-catalog-encryption",  # the catalog under alias/aws/glue
         "aws-kinesis-cmk",
         "aws-firehose-cmk",
         "azure-storage-cmk",

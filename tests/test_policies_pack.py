@@ -275,14 +275,14 @@ def test_remediation_code_names_classes_and_arguments_the_installed_sdks_have():
 
 def test_every_rule_asking_for_the_mission_key_says_the_spec_field_and_the_config_that_accepts_its_absence():
     """With security.customer_managed_keys: false, eleven violations of eight rules (nine since
-    log groups are judged) gave only Pulumi code to add a key: none named the spec field, or the
-    shipped config that accepts the choice. The config sets requireCustomerManagedKey: false on
-    exactly those rules."""
+    log groups are judged, ten since the Glue catalog's key is) gave only Pulumi code to add a key:
+    none named the spec field, or the shipped config that accepts the choice. The config sets
+    requireCustomerManagedKey: false on exactly those rules."""
     import json
 
     config = json.loads((PACK_DIR / "customer-managed-keys-off.config.json").read_text())
     asking = sorted(rule.name for rule in RULES.values() if "requireCustomerManagedKey" in rule.config)
-    assert sorted(config) == asking and len(asking) == 9
+    assert sorted(config) == asking and len(asking) == 10
     assert all(settings == {"requireCustomerManagedKey": False} for settings in config.values())
     for name in asking:
         remediation = RULES[name].remediation
