@@ -261,6 +261,57 @@ def no_wildcard_admin(args: Any, report: Any) -> None:
             elif wild and "NotResource" in statement:
                 not_resources = ", ".join(map(str, as_list(statement.get("NotResource"))))
                 report(f"statement {sid} allows {', '.join(wild)} on every resource but {not_resources}")
+            elif (granting := _self_granting(statement)) and (reach := _any_principal_s_policies(resources)):
+                report(
+                    f"statement {sid} allows {', '.join(granting)} on {', '.join(reach)}: its holder can grant "
+                    "itself any policy (privilege escalation)"
+                )
+
+
+# The IAM actions by which a principal grants itself more: a policy attached or written onto a role,
+# user or group, a managed policy's new default version, a role's trust rewritten (Rhino Security
+# Labs, "AWS IAM Privilege Escalation - Methods and Mitigation"; the IAM actions of the Service
+# Authorization Reference). With IAMFullAccess and AdministratorAccess refused, iam:AttachRolePolicy
+# and iam:PutRolePolicy on '*', or iam:Put* on every role, passed: the same power one step away.
+SELF_GRANTING_ACTIONS = (
+    "iam:AttachRolePolicy",
+    "iam:PutRolePolicy",
+    "iam:AttachUserPolicy",
+    "iam:PutUserPolicy",
+    "iam:AttachGroupPolicy",
+    "iam:PutGroupPolicy",
+    "iam:CreatePolicyVersion",
+    "iam:SetDefaultPolicyVersion",
+    "iam:UpdateAssumeRolePolicy",
+)
+# The IAM resource types those actions act on (arn:aws:iam::<account>:<type>/<path and name>).
+_GRANTED_TYPES = ("role/", "user/", "group/", "policy/")
+
+
+def _self_granting(statement: Any) -> list[str]:
+    """The statement's action patterns that match a self-granting IAM action ('iam:Put*', 'iam:*',
+    'iam:AttachRolePolicy'), as IAM matches action names: ignoring case."""
+    patterns = [str(a) for a in as_list(statement.get("Action"))]
+    return [p for p in patterns if any(iam_glob(p, action, ignore_case=True) for action in SELF_GRANTING_ACTIONS)]
+
+
+def _any_principal_s_policies(resources: list[str]) -> list[str]:
+    """The resources that reach roles, users, groups or policies not named one by one: '*', or an
+    IAM ARN whose name part holds a wildcard ('arn:aws:iam::123456789012:role/*'). One named role
+    is that role's owner's to grant (it may well be another workload's)."""
+    found = []
+    for resource in resources:
+        fields = resource.split(":", 5)
+        if resource == "*":
+            found.append(resource)
+        elif len(fields) == 6 and fields[0] == "arn" and iam_glob(fields[2], IAM) and set(fields[3]) <= {"*"}:
+            # (an IAM ARN has no region: one that names a region, or `?`, matches no IAM resource)
+            name = fields[5]
+            if set(name) & {"*", "?"} and (
+                name.startswith(_GRANTED_TYPES) or any(iam_glob(name, t + "x") for t in _GRANTED_TYPES)
+            ):
+                found.append(resource)
+    return found
 
 
 def pins_source(statement: Any) -> bool:

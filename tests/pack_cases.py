@@ -1081,7 +1081,31 @@ fires(
 passes(
     rule, "role-policy-named-resource-wild-action", {"policy.Statement.0.Resource": "arn:aws:s3:::*"}
 )  # broad, not admin
-passes(rule, "role-policy-iam-wild-action", {"policy.Statement.0.Resource": "arn:aws:iam::123456789012:role/*"})
+# granting itself more, one step from IAMFullAccess: a policy attached or written onto any role
+ESCALATES = "statement LocateBucket allows {} on {}: its holder can grant itself any policy (privilege escalation)"
+fires(
+    rule,
+    "role-policy-any-resource",
+    {"policy.Statement.0.Action": ["iam:AttachRolePolicy", "iam:PutRolePolicy"]},
+    ESCALATES.format("iam:AttachRolePolicy, iam:PutRolePolicy", "*"),
+)
+fires(rule, "role-policy-any-resource", {"policy.Statement.0.Action": "iam:Put*"}, ESCALATES.format("iam:Put*", "*"))
+fires(
+    rule,
+    "role-policy-any-resource",
+    {"policy.Statement.0.Action": "IAM:createpolicyversion"},  # action names match ignoring case
+    ESCALATES.format("IAM:createpolicyversion", "*"),
+)
+passes(rule, "role-policy-any-resource", {"policy.Statement.0.Action": "iam:Get*"})  # reading is no grant
+fires(
+    rule,
+    "role-policy-iam-wild-action",
+    {"policy.Statement.0.Resource": "arn:aws:iam::123456789012:role/*"},
+    ESCALATES.format("iam:*", "arn:aws:iam::123456789012:role/*"),
+)
+passes(  # one role named: its owner's to grant
+    rule, "role-policy-iam-wild-action", {"policy.Statement.0.Resource": "arn:aws:iam::123456789012:role/analysts"}
+)
 fires(  # IAM's actions reach the caller's own account: that account's IAM whole is as much
     rule,
     "role-policy-iam-wild-action",
