@@ -56,6 +56,9 @@ def least_privilege(args: Any, report: Any) -> None:
 # The operation that assigns roles: a role allowed it can grant itself, or anyone, any role
 # (Microsoft Learn, "Azure permissions for Identity": Microsoft.Authorization/roleAssignments/write).
 ASSIGNS_ROLES = "Microsoft.Authorization/roleAssignments/write"
+# The operation that writes role definitions: a role allowed it can add '*' to its own definition
+# (Microsoft Learn, "Azure permissions for Identity": Microsoft.Authorization/roleDefinitions/write).
+DEFINES_ROLES = "Microsoft.Authorization/roleDefinitions/write"
 
 
 def _allowed(pattern: str, permission: Any, operation: str) -> bool:
@@ -74,7 +77,8 @@ def _allowed(pattern: str, permission: Any, operation: str) -> bool:
     types=T.ROLE_DEFINITION,
     controls=("CIS Azure 1.23 (no custom subscription administrator roles)", "MCSB PA-7"),
     description="No custom role definition allows every action ('*'), an administrator's role under another name, "
-    "or the assignment of roles (Microsoft.Authorization/roleAssignments/write), with which it grants itself any.",
+    "the assignment of roles (Microsoft.Authorization/roleAssignments/write), with which it grants itself any, or "
+    "the writing of role definitions (Microsoft.Authorization/roleDefinitions/write), with which it widens its own.",
     remediation="List the operations the identity needs (Microsoft.Storage/storageAccounts/blobServices/containers/"
     "read...), or use a built-in data role; keep Microsoft.Authorization/* in not_actions.",
 )
@@ -90,3 +94,5 @@ def custom_role_not_admin(args: Any, report: Any) -> None:
                 report("allows every action ('*'): an administrator's role under another name")
             elif _allowed(action, permission, ASSIGNS_ROLES):
                 report(f"allows {action}, which assigns roles: it can grant itself, or anyone, any role")
+            elif _allowed(action, permission, DEFINES_ROLES):
+                report(f"allows {action}, which writes role definitions: it can add any action to its own role")

@@ -1737,6 +1737,32 @@ fires(
     {"permissions.0.actions": ["*"]},
     "allows every action ('*'): an administrator's role under another name",
 )
+fires(  # it can edit its own definition to add '*'
+    rule,
+    "custom-role",
+    {"permissions.0.actions": ["Microsoft.Authorization/roleDefinitions/write"]},
+    "allows Microsoft.Authorization/roleDefinitions/write, which writes role definitions: it can add any action to "
+    "its own role",
+)
+BASELINES["custom-role-authorization"] = Derived(
+    "custom-role",
+    {
+        "permissions.0.actions": ["Microsoft.Authorization/*"],
+        "permissions.0.notActions": [
+            "Microsoft.Authorization/roleAssignments/write",
+            "Microsoft.Authorization/roleDefinitions/write",
+        ],
+    },
+    "Microsoft.Authorization read and locks, its two granting writes taken away",
+)
+passes(rule, "custom-role-authorization")
+fires(
+    rule,
+    "custom-role-authorization",
+    {"permissions.0.notActions": ["Microsoft.Authorization/roleAssignments/write"]},
+    "allows Microsoft.Authorization/*, which writes role definitions: it can add any action to its own role",
+)
+passes(rule, "custom-role", {"permissions.0.actions": ["Microsoft.Authorization/roleDefinitions/read"]})
 
 rule = "aws-data-stays-in-account"
 CENTRAL = "111122223333"
