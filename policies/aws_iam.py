@@ -383,7 +383,9 @@ TRUST_SCOPE_KEYS = frozenset(
     controls=("IAM least privilege", "IAM Access Analyzer: roles shared publicly"),
     description="No role's trust policy lets every principal ('*', {'AWS': '*'}, or everyone but a NotPrincipal) "
     "assume it, unless a condition pins the caller to fixed values (aws:PrincipalAccount, aws:PrincipalOrgID, "
-    "aws:PrincipalArn...).",
+    "aws:PrincipalArn...), nor every identity of a web identity or OIDC provider (Google, Cognito, GitHub...) "
+    "without a condition pinning its token's audience or subject (a GitHub workflow's subject: its audience is "
+    "every repository's).",
     remediation="Name the accounts, roles or services that assume the role in Principal, or pin '*' with "
     'Condition {"StringEquals": {"aws:PrincipalOrgID": "o-..."}}.',
 )
@@ -391,13 +393,68 @@ def trust_not_public(args: Any, report: Any) -> None:
     for statement in policy_statements(get(args.props, "assumeRolePolicy")):
         if statement.get("Effect") != "Allow" or pins_caller(statement):
             continue
+        sid = statement.get("Sid") or "(no Sid)"
         if "NotPrincipal" in statement:
             whom = "every principal but its NotPrincipal"
         elif "*" in principals(statement):
             whom = "every principal"
         else:
+            for provider, keys in _unpinned_federation(statement):
+                report(
+                    f"trust statement {sid} lets every identity of {provider} assume the role: no condition pins "
+                    f"{' or '.join(keys)} to the mission's own"
+                )
             continue
-        report(f"trust statement {statement.get('Sid') or '(no Sid)'} lets {whom} assume the role")
+        report(f"trust statement {sid} lets {whom} assume the role")
+
+
+# What pins a federated principal to one application or workload: its token's audience or
+# subject compared with fixed values (IAM User Guide, "Available keys for AWS web identity
+# federation" and "Creating a role for web identity or OpenID Connect federation"; GitHub's
+# "Configuring OpenID Connect in Amazon Web Services": every workflow's token has the audience
+# sts.amazonaws.com, so only its subject tells repositories apart). Without it, every user of
+# Google, of any Cognito identity pool or of every GitHub repository may assume the role.
+FEDERATION_KEYS = {
+    "cognito-identity.amazonaws.com": ("cognito-identity.amazonaws.com:aud",),
+    "accounts.google.com": ("accounts.google.com:aud", "accounts.google.com:sub"),
+    "graph.facebook.com": ("graph.facebook.com:app_id",),
+    "www.amazon.com": ("www.amazon.com:app_id",),
+    "token.actions.githubusercontent.com": ("token.actions.githubusercontent.com:sub",),
+}
+
+
+def _unpinned_federation(statement: Any) -> list[tuple[str, tuple[str, ...]]]:
+    """(provider, the keys that would pin it) of each web identity or OIDC provider the statement
+    trusts without a pinning condition on one of them. A SAML provider is the account's own
+    (saml-provider/...): its users are the account's, and it is left out."""
+    principal = statement.get("Principal")
+    federated = as_list(principal.get("Federated")) if isinstance(principal, Mapping) else []
+    found = []
+    for value in federated:
+        if value is UNKNOWN or "saml-provider/" in str(value):
+            continue
+        host = str(value).split("oidc-provider/", 1)[-1]
+        keys = FEDERATION_KEYS.get(host, (f"{host}:aud", f"{host}:sub"))
+        if not _pins_any(statement, keys):
+            found.append((host, keys))
+    return found
+
+
+def _pins_any(statement: Any, keys: tuple[str, ...]) -> bool:
+    """A condition compares one of `keys` (in any case) with values none of which is all wildcards."""
+    condition = statement.get("Condition")
+    if not hasattr(condition, "items"):
+        return False
+    wanted = {key.lower() for key in keys}
+    return any(
+        pinning(operator)
+        and hasattr(block, "items")
+        and any(
+            str(key).lower() in wanted and all(v is UNKNOWN or pins(str(key).lower(), str(v)) for v in as_list(value))
+            for key, value in block.items()
+        )
+        for operator, block in condition.items()
+    )
 
 
 def account_of(arn: Any) -> str | None:

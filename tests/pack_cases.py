@@ -1298,6 +1298,47 @@ BASELINES["firehose-role-org-trust"] = Derived(
 )
 passes(rule, "firehose-role")  # a named service
 passes(rule, "firehose-role-org-trust")
+# web identity and OIDC federation: pinned to the mission's own application or repository
+GITHUB = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+BASELINES["firehose-role-github"] = Derived(
+    "firehose-role",
+    {
+        "assumeRolePolicy.Statement.0.Principal": {"Federated": GITHUB},
+        "assumeRolePolicy.Statement.0.Action": "sts:AssumeRoleWithWebIdentity",
+        "assumeRolePolicy.Statement.0.Condition": {
+            "StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"},
+            "StringLike": {"token.actions.githubusercontent.com:sub": "repo:example/ground-ops:*"},
+        },
+    },
+    "a role one GitHub repository's workflows assume",
+)
+passes(rule, "firehose-role-github")
+fires(  # the audience alone is every repository's: sts.amazonaws.com
+    rule,
+    "firehose-role-github",
+    {"assumeRolePolicy.Statement.0.Condition.StringLike": DROP},
+    "trust statement TrustService lets every identity of token.actions.githubusercontent.com assume the role: no "
+    "condition pins token.actions.githubusercontent.com:sub to the mission's own",
+)
+fires(  # a subject of wildcards only pins nothing
+    rule,
+    "firehose-role-github",
+    {"assumeRolePolicy.Statement.0.Condition.StringLike": {"token.actions.githubusercontent.com:sub": "*"}},
+    "trust statement TrustService lets every identity of token.actions.githubusercontent.com assume the role: no "
+    "condition pins token.actions.githubusercontent.com:sub to the mission's own",
+)
+fires(  # any identity pool of any account
+    rule,
+    "firehose-role-github",
+    {"assumeRolePolicy.Statement.0.Principal.Federated": "cognito-identity.amazonaws.com"},
+    "trust statement TrustService lets every identity of cognito-identity.amazonaws.com assume the role: no condition "
+    "pins cognito-identity.amazonaws.com:aud to the mission's own",
+)
+passes(  # the account's own SAML identity provider
+    rule,
+    "firehose-role-github",
+    {"assumeRolePolicy.Statement.0.Principal.Federated": "arn:aws:iam::123456789012:saml-provider/corporate"},
+)
 # only a service acting for the account carries aws:SourceAccount: an IAM caller matches no such condition
 passes(rule, "firehose-role", {"assumeRolePolicy.Statement.0.Principal": "*"})
 fires(
