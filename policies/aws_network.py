@@ -118,6 +118,55 @@ def _ingress_sources(props: Any) -> list[list[Any]]:
     "CIDR ranges.",
 )
 def no_open_ingress(args: Any, report: Any) -> None:
+    reported = False
     for sources in _ingress_sources(args.props):
         if UNKNOWN not in sources and admits_every_address(sources):
             report(f"admits inbound traffic from every internet address ({', '.join(map(str, sources))})")
+            reported = True
+    if reported:
+        return
+    # a group's rules add up (security groups are permissive): 0.0.0.0/1 and 128.0.0.0/1 in two
+    # blocks that reach one port admit every address there as one 0.0.0.0/0 does
+    for (protocol, port), sources in _ingress_by_port(args.props).items():
+        if UNKNOWN not in sources and admits_every_address(sources):
+            report(
+                f"its ingress rules reaching {protocol} port {_port(port)} together admit every internet address "
+                f"({', '.join(map(str, sources))})"
+            )
+            return
+
+
+def _port(value: Any) -> Any:
+    """A port as written (22, not the 22.0 the Analyzer protocol's numbers arrive as)."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+ALL_PROTOCOLS = ("-1", "all")
+
+
+def _ingress_by_port(props: Any) -> dict[tuple[str, Any], list[Any]]:
+    """The source addresses of a group's `ingress` blocks that reach one port, for each port where a
+    block's range starts and two blocks or more reach it (a block of every protocol, -1, reaches
+    every port of every protocol)."""
+    blocks = get(props, "ingress")
+    if blocks in (None, UNKNOWN) or get(props, "type") == "egress":
+        return {}
+    ranges = []
+    for block in as_list(blocks):
+        protocol, low, high = str(get(block, "protocol")).lower(), get(block, "fromPort"), get(block, "toPort")
+        if protocol in ALL_PROTOCOLS:
+            low, high = 0, 65535
+        if not isinstance(low, int | float) or not isinstance(high, int | float):
+            continue  # not known yet: judged at `pulumi up`
+        sources = [*as_list(get(block, "cidrBlocks") or []), *as_list(get(block, "ipv6CidrBlocks") or [])]
+        ranges.append((protocol, low, high, sources))
+    found: dict[tuple[str, Any], list[Any]] = {}
+    for protocol, port, _, _ in ranges:
+        reaching = [
+            sources
+            for other, low, high, sources in ranges
+            if (other == protocol or other in ALL_PROTOCOLS or protocol in ALL_PROTOCOLS) and low <= port <= high
+        ]
+        if len(reaching) > 1:
+            found[(protocol, port)] = [s for sources in reaching for s in sources]
+    return found

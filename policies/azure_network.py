@@ -147,9 +147,68 @@ def _inbound_allows(props: Any) -> list[tuple[str, list[Any]]]:
     "application security group (source_application_security_groups).",
 )
 def nsg_no_open_inbound(args: Any, report: Any) -> None:
+    reported = False
     for name, sources in _inbound_allows(args.props):
         if UNKNOWN in sources:
             continue
         ranges = [_EVERY_SOURCE.get(str(s).strip().casefold(), s) for s in sources]
         if admits_every_address(ranges):
             report(f"rule {name} allows inbound traffic from every internet address ({', '.join(map(str, sources))})")
+            reported = True
+    if reported:
+        return
+    # inbound Allow rules of one port add up: 0.0.0.0/1 and 128.0.0.0/1 in two rules admit every
+    # address as one '*' does (a Deny of a lower priority number before them aside)
+    for port, (names, sources) in _inbound_allows_by_port(args.props).items():
+        ranges = [_EVERY_SOURCE.get(str(s).strip().casefold(), s) for s in sources]
+        if UNKNOWN not in sources and admits_every_address(ranges):
+            report(
+                f"rules {', '.join(names)} together allow inbound traffic to port {port} from every internet address "
+                f"({', '.join(map(str, sources))})"
+            )
+
+
+def _port_range(text: Any) -> tuple[int, int] | None:
+    """An NSG rule's destination port range ('22', '1000-2000', '*') as numbers; None if not one."""
+    text = str(text).strip()
+    if text == "*":
+        return 0, 65535
+    low, _, high = text.partition("-")
+    if not low.isdigit() or (high and not high.isdigit()):
+        return None
+    return int(low), int(high or low)
+
+
+def _inbound_allows_by_port(props: Any) -> dict[str, tuple[list[str], list[Any]]]:
+    """For each port where an inbound Allow rule's destination range starts and two or more such
+    rules of an NSG's securityRules reach it (protocol '*' reaches every protocol's), their names
+    and source prefixes together."""
+    rules = get(props, "securityRules")
+    if rules in (None, UNKNOWN):
+        return {}
+    ranges = []
+    for rule in as_list(rules):
+        if not same_text(get(rule, "direction"), "Inbound") or not same_text(get(rule, "access"), "Allow"):
+            continue
+        protocol = str(get(rule, "protocol") or "*")
+        sources = [
+            s
+            for s in (get(rule, "sourceAddressPrefix"), *as_list(get(rule, "sourceAddressPrefixes") or []))
+            if s is not None
+        ]
+        name = str(get(rule, "name") or "(no name)")
+        for text in (get(rule, "destinationPortRange"), *as_list(get(rule, "destinationPortRanges") or [])):
+            span = _port_range(text) if text is not None else None
+            if span is not None:
+                ranges.append((protocol, span, name, sources))
+    found: dict[str, tuple[list[str], list[Any]]] = {}
+    for protocol, (port, _), _, _ in ranges:
+        reaching = [
+            (name, sources)
+            for other, (low, high), name, sources in ranges
+            if (same_text(other, protocol) or "*" in (other, protocol)) and low <= port <= high
+        ]
+        if len(reaching) > 1:
+            names = list(dict.fromkeys(name for name, _ in reaching))
+            found[f"{port} ({protocol})"] = (names, [s for _, sources in reaching for s in sources])
+    return found

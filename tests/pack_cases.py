@@ -2011,6 +2011,22 @@ passes(
     "processing-sg",
     {"ingress": [{"protocol": "tcp", "fromPort": 443.0, "toPort": 443.0, "cidrBlocks": ["198.51.100.0/24"]}]},
 )
+# a group's ingress blocks add up: each half of the internet on one port is every address there
+BASELINES["processing-sg-two-halves"] = Derived(
+    "processing-sg",
+    {
+        "ingress": [
+            {"protocol": "tcp", "fromPort": 22.0, "toPort": 22.0, "cidrBlocks": ["0.0.0.0/1"]},
+            {"protocol": "tcp", "fromPort": 2222.0, "toPort": 2222.0, "cidrBlocks": ["128.0.0.0/1"]},
+        ]
+    },
+    "one half of the internet on port 22, the other on port 2222",
+)
+passes(rule, "processing-sg-two-halves")
+HALVES_IN = "its ingress rules reaching {} port 22 together admit every internet address (0.0.0.0/1, 128.0.0.0/1)"
+fires(rule, "processing-sg-two-halves", {"ingress.1.fromPort": 22.0}, HALVES_IN.format("tcp"))  # 22-2222 reaches 22
+fires(rule, "processing-sg-two-halves", {"ingress.1.protocol": "-1"}, HALVES_IN.format("tcp"))  # every port
+passes(rule, "processing-sg-two-halves", {"ingress.1.protocol": "udp"})  # another protocol's port 2222
 passes(rule, "ingress-rule")
 fires(rule, "ingress-rule", {"cidrIpv4": "0.0.0.0/0"}, EVERYONE_IN.format("0.0.0.0/0"))
 passes(rule, "ingress-rule", {"cidrIpv4": UNKNOWN})
@@ -4755,6 +4771,46 @@ fires(  # every public range, as two prefixes
     {"securityRules.0.sourceAddressPrefixes": ["0.0.0.0/1", "128.0.0.0/1"]},
     "rule https-from-office allows inbound traffic from every internet address (203.0.113.0/24, 0.0.0.0/1, "
     "128.0.0.0/1)",
+)
+# two rules of one port, each half of the internet: together every address
+BASELINES["nsg-two-halves"] = Derived(
+    "nsg",
+    {
+        "securityRules": [
+            {**OFFICE_HTTPS, "name": "ssh-low", "destinationPortRange": "22", "sourceAddressPrefix": "0.0.0.0/1"},
+            {
+                **OFFICE_HTTPS,
+                "name": "ssh-high",
+                "priority": 110.0,
+                "destinationPortRange": "23",
+                "sourceAddressPrefix": "128.0.0.0/1",
+            },
+        ]
+    },
+    "one half of the internet on port 22, the other on port 23",
+)
+passes(rule, "nsg-two-halves")
+fires(
+    rule,
+    "nsg-two-halves",
+    {"securityRules.1.destinationPortRange": "22"},
+    "rules ssh-low, ssh-high together allow inbound traffic to port 22 (Tcp) from every internet address "
+    "(0.0.0.0/1, 128.0.0.0/1)",
+)
+passes(rule, "nsg-two-halves", {"securityRules.1.protocol": "Udp"})  # another protocol's port 23
+fires(  # 20-25 reaches 22
+    rule,
+    "nsg-two-halves",
+    {"securityRules.1.destinationPortRange": "20-25"},
+    "rules ssh-low, ssh-high together allow inbound traffic to port 22 (Tcp) from every internet address "
+    "(0.0.0.0/1, 128.0.0.0/1)",
+)
+fires(  # every port
+    rule,
+    "nsg-two-halves",
+    {"securityRules.1.destinationPortRange": "*"},
+    "rules ssh-low, ssh-high together allow inbound traffic to port 22 (Tcp) from every internet address "
+    "(0.0.0.0/1, 128.0.0.0/1)",
 )
 # a rule that denies, or is outbound, from every address admits nothing from the internet
 BASELINES["nsg-denies-internet"] = Derived(
