@@ -2612,6 +2612,7 @@ for acl in ("public-read", "public-read-write", "authenticated-read"):
     fires(rule, "raw-bucket", {"acl": acl}, f"canned ACL {acl} makes the bucket public")
 for acl in ("private", "log-delivery-write"):
     passes(rule, "raw-bucket", {"acl": acl})
+passes(rule, "raw-bucket", {"acl": {"canned": "public-read"}})  # no shape a provider takes: no crash of the pack
 GROUPS = "http://acs.amazonaws.com/groups/global/"
 for group in ("AllUsers", "AuthenticatedUsers"):
     fires(
