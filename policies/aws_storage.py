@@ -77,23 +77,34 @@ def _is_log_target(resources: Any, bucket: Any) -> bool:
     severity="critical",
     enforcement="mandatory",
     controls=("CIS AWS 2.1.4", "CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56"),
-    description="Every S3 bucket has a public access block with all four settings on.",
+    description="Every S3 bucket has a public access block with all four settings on, its own or, for a setting "
+    "the stack's account-level block (AccountPublicAccessBlock of the provider's account) turns on, the account's.",
     remediation="Give the bucket one aws.s3.BucketPublicAccessBlock(bucket=<bucket>.id, block_public_acls=True, "
     "block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True): set the flags on the one "
     "it has, or add one where it has none (a second is refused: aws-s3-one-resource-per-setting).",
 )
 def public_access_block(args: Any, report: Any) -> None:
+    # S3 applies the most restrictive of the account's and the bucket's settings (S3 User Guide,
+    # "Blocking public access to your Amazon S3 storage"), and CIS 2.1.4 accepts the account's: a
+    # flag the stack's account-level block sets holds for every bucket
+    accounts = [a for a in of_type(args.resources, T.S3_ACCOUNT_PUBLIC_ACCESS_BLOCK) if not get(a.props, "accountId")]
+    on_for_all = {f for f in PUBLIC_ACCESS_FLAGS if any(_flag_on(a, f) for a in accounts)}
     for bucket, blocks in _buckets_with(args, T.S3_PUBLIC_ACCESS_BLOCK):
-        if not blocks:
+        if not blocks and on_for_all != set(PUBLIC_ACCESS_FLAGS):
             report(f"{_label(bucket)} has no BucketPublicAccessBlock", bucket.urn)
             continue
         missing = [
             flag
             for flag in PUBLIC_ACCESS_FLAGS
-            if not any(is_true(get(b.props, flag)) or get(b.props, flag) is UNKNOWN for b in blocks)
+            if flag not in on_for_all and not any(_flag_on(b, flag) for b in blocks)
         ]
         if missing:
             report(f"{_label(bucket)}: public access block leaves {', '.join(missing)} off", bucket.urn)
+
+
+def _flag_on(block: Any, flag: str) -> bool:
+    """A public access block's flag is on, or not known yet (judged at `pulumi up`)."""
+    return is_true(get(block.props, flag)) or get(block.props, flag) is UNKNOWN
 
 
 def _denies_insecure_transport(statement: Mapping[str, Any]) -> bool:

@@ -21,6 +21,7 @@ S3_OTHER_BUCKETS = (
     "aws:s3/vectorsVectorBucket:VectorsVectorBucket",  # its force_destroy deletes every index and vector
 )
 S3_PUBLIC_ACCESS_BLOCK = ("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",)
+S3_ACCOUNT_PUBLIC_ACCESS_BLOCK = ("aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock",)
 S3_POLICY = ("aws:s3/bucketPolicy:BucketPolicy",)
 S3_SSE = (
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",

@@ -2410,6 +2410,39 @@ fires(
     {f"{RAW}-public-access-block/bucket": "another-bucket"},
     (f"bucket {RAW} has no BucketPublicAccessBlock", RAW),
 )
+# the account's own block holds for every bucket: S3 applies the most restrictive of the two
+ACCOUNT_BLOCK = "@add:aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock::account-block"
+BASELINES["noaa20-aws-account-block"] = Derived(
+    "noaa20-aws",
+    {
+        ACCOUNT_BLOCK: dict.fromkeys(
+            ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"), True
+        )
+    },
+    "an account-level public access block with all four settings on",
+)
+passes(rule, "noaa20-aws-account-block")
+passes(rule, "noaa20-aws-account-block", {f"{RAW}-public-access-block": DROP})
+passes(rule, "noaa20-aws-account-block", {f"{RAW}-public-access-block/ignorePublicAcls": False})
+BASELINES["noaa20-aws-account-block-acls-off"] = Derived(
+    "noaa20-aws",
+    {
+        ACCOUNT_BLOCK: {
+            "blockPublicAcls": False,
+            "blockPublicPolicy": True,
+            "ignorePublicAcls": True,
+            "restrictPublicBuckets": True,
+        }
+    },
+    "an account-level public access block that leaves blockPublicAcls off",
+)
+passes(rule, "noaa20-aws-account-block-acls-off")  # the bucket's own block sets it
+fires(
+    rule,
+    "noaa20-aws-account-block-acls-off",
+    {f"{RAW}-public-access-block": DROP},
+    (f"bucket {RAW} has no BucketPublicAccessBlock", RAW),  # the account's leaves blockPublicAcls off
+)
 
 TLS = f"{RAW}-policy/policy.Statement.0"
 NO_TLS = (f"bucket {RAW} has no policy denying aws:SecureTransport=false", RAW)
