@@ -40,3 +40,17 @@ AZURE_ORBITAL_RETIRED_ON = "2024-12-18"
 # A Lambda consumer's queue hides a message at least six times the function timeout (SQS
 # developer guide, "Configuring an Amazon SQS queue to trigger an AWS Lambda function").
 SQS_VISIBILITY_PER_FUNCTION_TIMEOUT = 6
+# Where a geo-redundant storage account keeps its second copy: the location's secondary in
+# Microsoft's region pairs (Microsoft Learn, "Azure region pairs and nonpaired regions", read
+# 2026-12-05; docs/facts.md §9), one-way for Brazil South (South Central US) and South Central US
+# (North Central US).
+AZURE_PAIRED_LOCATION: dict[str, str] = {
+    "australiaeast": "australiasoutheast", "brazilsouth": "southcentralus", "canadacentral": "canadaeast",
+    "centralindia": "southindia", "centralus": "eastus2", "eastasia": "southeastasia", "eastus": "westus",
+    "eastus2": "centralus", "francecentral": "francesouth", "germanywestcentral": "germanynorth",
+    "japaneast": "japanwest", "koreacentral": "koreasouth", "northeurope": "westeurope",
+    "norwayeast": "norwaywest", "southafricanorth": "southafricawest", "southcentralus": "northcentralus",
+    "southeastasia": "eastasia", "swedencentral": "swedensouth", "switzerlandnorth": "switzerlandwest",
+    "uaenorth": "uaecentral", "uksouth": "ukwest", "westeurope": "northeurope", "westus2": "westcentralus",
+    "westus3": "eastus",
+}  # fmt: skip

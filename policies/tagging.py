@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from . import limits as L
 from . import tokens as T
 from .props import UNKNOWN, UNKNOWN_TEXT, get, missing, tags_of
 from .registry import resource_rule
@@ -82,7 +83,8 @@ def required_tags(args: Any, report: Any) -> None:
     enforcement="mandatory",
     types=(),
     controls=("Data residency",),
-    description="Resources deploy only to the allowed AWS regions and Azure locations (empty list: any).",
+    description="Resources deploy only to the allowed AWS regions and Azure locations (empty list: any), a "
+    "geo-redundant storage account's second copy, in its location's pair, included.",
     remediation="Change clouds.aws.region / clouds.azure.location in the spec (clouds.aws.replica_region for the "
     "replica's resources of storage.redundancy: geo), or extend the allowed lists in the pack config.",
     config={
@@ -123,3 +125,26 @@ def allowed_regions(args: Any, report: Any) -> None:
         and where.replace(" ", "").lower() not in {a.replace(" ", "").lower() for a in allowed}
     ):
         report(f"{where} is not an allowed location ({', '.join(allowed)})")
+    elif allowed and package == "azure-native" and isinstance(where, str) and where is not UNKNOWN:
+        # a geo-redundant account keeps a second copy in the location's pair (ARM's secondaryLocation)
+        secondary = _geo_copy_location(args, where)
+        if secondary and secondary not in {a.replace(" ", "").lower() for a in allowed}:
+            report(
+                f"{where}'s geo-redundant copy is kept in its paired location {secondary}, not an allowed location "
+                f"({', '.join(allowed)})"
+            )
+
+
+# The storage SKUs that keep a second copy in the location's pair (Microsoft Learn, "Azure Storage
+# redundancy": GRS, RA-GRS, GZRS and RA-GZRS).
+GEO_REDUNDANT_SKUS = ("standard_grs", "standard_ragrs", "standard_gzrs", "standard_ragzrs")
+
+
+def _geo_copy_location(args: Any, where: str) -> str | None:
+    """Where a storage account's geo-redundant copy is kept, or None: not a geo-redundant account."""
+    if not T.is_type(args.resource_type, T.STORAGE_ACCOUNT):
+        return None
+    sku = get(args.props, "sku", "name")
+    if not isinstance(sku, str) or sku.lower() not in GEO_REDUNDANT_SKUS:
+        return None
+    return L.AZURE_PAIRED_LOCATION.get(where.replace(" ", "").lower())

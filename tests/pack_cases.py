@@ -3338,6 +3338,27 @@ fires(
     "westus2 is not an allowed location (swedencentral)",
 )
 passes(rule, "storage-account", {"@config.allowedAzureLocations": ["West US 2"]})  # display names match
+# a geo-redundant account keeps its second copy in the location's pair: there too the data resides
+BASELINES["storage-account-only-westus2"] = Derived(
+    "storage-account", {"@config.allowedAzureLocations": ["westus2"]}, "data kept in westus2 only"
+)
+passes(rule, "storage-account-only-westus2")
+GEO_COPY = "westus2's geo-redundant copy is kept in its paired location westcentralus, not an allowed location ({})"
+for sku in ("Standard_GZRS", "Standard_RAGZRS", "Standard_GRS", "Standard_RAGRS"):
+    fires(rule, "storage-account-only-westus2", {"sku.name": sku}, GEO_COPY.format("westus2"))
+passes(rule, "storage-account-only-westus2", {"sku.name": "Standard_LRS"})
+BASELINES["storage-account-geo-pair-allowed"] = Derived(
+    "storage-account",
+    {"sku.name": "Standard_RAGZRS", "@config.allowedAzureLocations": ["westus2", "West Central US"]},
+    "a geo-redundant account whose pair is allowed too",
+)
+passes(rule, "storage-account-geo-pair-allowed")
+fires(
+    rule,
+    "storage-account-geo-pair-allowed",
+    {"@config.allowedAzureLocations": ["westus2", "eastus"]},
+    GEO_COPY.format("westus2, eastus"),
+)
 passes(rule, "storage-account", {"@config.allowedAwsRegions": ["eu-north-1"]})
 fires(
     rule,
