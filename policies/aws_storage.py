@@ -148,16 +148,20 @@ def _bucket_name(bucket: Any) -> str | None:
 
 
 def _uncovered(statements: list[Mapping[str, Any]], name: str) -> list[str]:
-    """Of the bucket and its objects (CIS AWS 2.1.1), the ARNs no statement's Resource covers."""
-    patterns = []
+    """Of the bucket and its objects (CIS AWS 2.1.1), the ARNs no statement covers: matched as IAM
+    matches a Resource (a wildcard partition, `arn:*:s3:::name*`, covers both), or left out of
+    none of a NotResource's patterns (a statement on every resource but another bucket's)."""
+    targets = [f"arn:aws:s3:::{name}", f"arn:aws:s3:::{name}/*"]
+    covered: set[str] = set()
     for statement in statements:
-        for resource in as_list(statement.get("Resource")):
-            if resource is UNKNOWN or not isinstance(resource, str):
-                return []  # not known yet: not judged
-            match = _S3_ARN.fullmatch(resource)
-            patterns += ["*"] if resource == "*" else [match.group(1)] if match else []
-    targets = [name, f"{name}/*"]
-    return [f"arn:aws:s3:::{t}" for t in targets if not any(iam_glob(p, t) for p in patterns)]
+        listed = as_list(statement.get("NotResource" if "NotResource" in statement else "Resource"))
+        if any(r is UNKNOWN or not isinstance(r, str) for r in listed):
+            return []  # not known yet: not judged
+        for target in targets:
+            matched = any(iam_glob(pattern, target) for pattern in listed)
+            if matched != ("NotResource" in statement):
+                covered.add(target)
+    return [target for target in targets if target not in covered]
 
 
 @stack_rule(

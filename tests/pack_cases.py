@@ -2465,6 +2465,30 @@ fires(rule, "noaa20-aws", {f"{TLS}.Condition.IpAddress": {"aws:SourceIp": "203.0
 fires(rule, "noaa20-aws", {f"{TLS}.Condition.Bool.aws:ViaAWSService": "false"}, NO_TLS)
 passes(rule, "noaa20-aws", {f"{TLS}.Condition": {"BoolIfExists": {"aws:SecureTransport": "false"}}})
 passes(rule, "noaa20-aws", {f"{RAW}-policy/policy": UNKNOWN})
+# Resource matched as IAM matches it: a wildcard partition covers the bucket and its objects, and a
+# NotResource naming another bucket leaves this one's covered
+RAW_BUCKET = "aws-groundstation-noaa20-raw-f508bf20e1a02134b0850cfeea"
+UNCOVERED = f"bucket {RAW}: the policy denying aws:SecureTransport=false does not cover {{}}"
+passes(rule, "noaa20-aws", {f"{TLS}.Resource": f"arn:*:s3:::{RAW_BUCKET}*"})
+passes(rule, "noaa20-aws", {f"{TLS}.Resource": "arn:aws:s3:::*"})
+fires(  # its objects left out
+    rule,
+    "noaa20-aws",
+    {f"{TLS}.Resource": f"arn:aws:s3:::{RAW_BUCKET}"},
+    (UNCOVERED.format(f"arn:aws:s3:::{RAW_BUCKET}/*"), RAW),
+)
+BASELINES["noaa20-aws-tls-not-resource"] = Derived(
+    "noaa20-aws",
+    {f"{TLS}.Resource": DROP, f"{TLS}.NotResource": "arn:aws:s3:::another-bucket/*"},
+    "the TLS deny written on every resource but another bucket's objects",
+)
+passes(rule, "noaa20-aws-tls-not-resource")
+fires(
+    rule,
+    "noaa20-aws-tls-not-resource",
+    {f"{TLS}.NotResource": f"arn:aws:s3:::{RAW_BUCKET}/*"},
+    (UNCOVERED.format(f"arn:aws:s3:::{RAW_BUCKET}/*"), RAW),
+)
 fires(rule, "noaa20-aws-inline-bucket-settings", {f"{RAW}/policy": DROP}, NO_TLS)
 # A policy document given as a mapping (pulumi-aws takes PolicyDocumentArgs) names outputs, not known
 # in a first preview: a rule that read one raised, and the SDK made its verdict an advisory "can't run
