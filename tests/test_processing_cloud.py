@@ -268,7 +268,7 @@ def test_aws_container_jobs_that_may_outgrow_their_subnet_are_warned_of(jobs, wa
             f"processing.max_concurrency: {jobs} AWS container jobs may run at once, each a Fargate task with a "
             "network interface of its own in the jobs' subnet 10.64.0.0/24, which has 251 addresses (EC2 reserves 5 "
             "of each subnet's): past 251 jobs at once a task finds no address to start with; set "
-            "processing.max_concurrency to 251 or fewer"
+            "processing.max_concurrency to 248 or fewer"  # a multiple of 4 at 0.25 vCPU, as validate takes
         ]
         if warned
         else []
@@ -283,6 +283,11 @@ def test_the_jobs_subnet_bound_is_its_usable_addresses() -> None:
     assert jobs_subnet_problem(252, "10.64.0.0/24") is not None
     assert jobs_subnet_problem(11, "10.0.0.0/28") is None  # 16 - 5
     assert jobs_subnet_problem(12, "10.0.0.0/28") is not None
+    # the count it advises is one the spec takes: whole vCPUs (251 x 0.5 = 125.5 is refused)
+    for vcpu, most in ((0.25, 248), (0.5, 250), (1.0, 251), (2.0, 251)):
+        advice = jobs_subnet_problem(1000, "10.64.0.0/24", vcpu)
+        assert advice is not None and advice.endswith(f"set processing.max_concurrency to {most} or fewer")
+        assert (most * vcpu).is_integer()
 
 
 def test_azure_container_job_is_scaled_by_the_service_bus_queue() -> None:

@@ -148,7 +148,7 @@ def processor_permissions(
     return statements
 
 
-def jobs_subnet_problem(jobs: int, subnet: str) -> str | None:
+def jobs_subnet_problem(jobs: int, subnet: str, vcpu: float = 1.0) -> str | None:
     """Why the container jobs' subnet may hold too few addresses for the jobs Batch may run at once,
     or None: a Fargate task "receives its own elastic network interface" (Amazon ECS Developer
     Guide, "Fargate task networking"), in the compute environment's one subnet, the first /24 of
@@ -158,11 +158,14 @@ def jobs_subnet_problem(jobs: int, subnet: str) -> str | None:
     usable = usable_addresses(subnet)
     if jobs <= usable:
         return None
+    # the most the spec takes: jobs of part of a vCPU fill whole vCPUs (a multiple of 4 at 0.25)
+    step = round(1 / vcpu) if vcpu < 1 else 1
+    most = usable - usable % step
     return (
         f"processing.max_concurrency: {jobs} AWS container jobs may run at once, each a Fargate task with a network "
         f"interface of its own in the jobs' subnet {subnet}, which has {usable} addresses (EC2 reserves "
         f"{SUBNET_RESERVED_ADDRESSES} of each subnet's): past {usable} jobs at once a task finds no address to start "
-        f"with; set processing.max_concurrency to {usable} or fewer"
+        f"with; set processing.max_concurrency to {most} or fewer"
     )
 
 
@@ -446,7 +449,9 @@ class AwsProcessing(MissionComponent):
             capabilities=caps,
             opts=self.opts(),
         )
-        if problem := jobs_subnet_problem(self.inputs.max_concurrency, vpc_cidrs(self.mission)[1]):
+        if problem := jobs_subnet_problem(
+            self.inputs.max_concurrency, vpc_cidrs(self.mission)[1], self.inputs.container_vcpu
+        ):
             self.warn(problem)
         return network.subnet.id, self._egress_group(network.vpc.id, "Contact processing jobs: outbound HTTPS only")
 
