@@ -117,14 +117,13 @@ def test_a_huge_price_that_stays_finite_is_reported_to_the_cent(tmp_path, capsys
     assert code == 0, capsys.readouterr().err
     report = (out / "report.md").read_text()
     total = json.loads((out / "compare.json").read_text())["cost"]["clouds"]["aws"]["monthly"]["known"]
-    # 19,831.67 PUT requests a month (163 a contact: 20 raw files and Ground Station's empty guiding
-    # .pcap, the frame stream's multipart upload, what the processor writes of 1,125 MB of decoded
-    # bits, x (1 + 24/1024) for the frame index = 1,151,367,187.5 bytes in
-    # ceil(1,151,367,187.5 / 8,388,608) = ceil(137.25) = 138 parts plus create and complete, the
-    # frame index and the contact summary; x 121.67 contacts) at the price per 1,000 lead the total,
-    # which is printed whole: every digit of the figure compare.json holds, to the cent (28 digits
-    # and more)
-    assert total == pytest.approx(163 * 4 * 365 / 12 / 1000 * float(price), rel=1e-9)
+    # 19,466.67 PUT requests a month (160 a contact: 20 raw files and Ground Station's empty guiding
+    # .pcap, the frame stream's multipart upload, the processor's 1,125,000,000 bytes of decoded
+    # frames in ceil(1,125,000,000 / 8,388,608) = ceil(134.11) = 135 parts plus create and complete,
+    # the frame index and the contact summary, one each; x 121.67 contacts) at the price per 1,000
+    # lead the total, which is printed whole: every digit of the figure compare.json holds, to the
+    # cent (28 digits and more)
+    assert total == pytest.approx(160 * 4 * 365 / 12 / 1000 * float(price), rel=1e-9)
     with decimal.localcontext() as context:
         context.prec = 400
         whole = Decimal(repr(total)).quantize(Decimal("0.01"), rounding=decimal.ROUND_HALF_UP)

@@ -483,6 +483,16 @@ def products_gb_per_contact(link: LinkVolume, spec: MissionSpec) -> float:
     return link.frames_gb_per_contact * (1 + INDEX_BYTES_PER_FRAME / spec.processing.capture.cadu_length)
 
 
+def frame_stream_gb(link: LinkVolume, spec: MissionSpec) -> float:
+    """GB of a contact's frame streams alone, the objects the processor uploads beside the frame
+    index: the decoded data where the products are the processor's, else the spec's ratio of the
+    landed GB (which then stands for every product). The index's bytes were counted inside the
+    stream's object too, and its object apart: 138 upload parts where 135 are sent."""
+    if spec.usage.products_ratio is not None:
+        return products_gb_per_contact(link, spec)
+    return link.frames_gb_per_contact
+
+
 GUIDING_TEXT = (
     " AWS Ground Station also starts each downlink's delivery with an empty guiding .pcap, one more "
     "object (AWS's S3 data delivery sample drops it)."
@@ -812,10 +822,13 @@ def monthly_usage(blueprint: Blueprint, object_size_mb: float | None) -> Monthly
         if files_per_downlink
     ]
     raw_writes = sum(billed_requests(files_per_downlink, size, last, adls_writes) for _, size, last in raw_files)
-    # per contact of each feeding downlink: (objects, their size, the last one's size)
-    products = [product_objects(products_gb_per_contact(link, spec) * 1e9, object_size_mb) for link in feeding]
+    # per contact of each feeding downlink: (objects, their size, the last one's size) of its frame
+    # streams; the frame index is an object of its own (`tables`), its bytes in products_gb only
+    products = [product_objects(frame_stream_gb(link, spec) * 1e9, object_size_mb) for link in feeding]
     # per contact of each satellite, the bytes in objects S3 keeps in Standard (under 128 KB); the
-    # frame index and contact summary, whose size is not modelled, hold none of the products' GB
+    # frame index and contact summary are judged with the frame streams (the index's bytes, in the
+    # products' GB where the processor's products are priced, move with them; the summary's size
+    # is not modelled)
     raw_untiered = sum(untiered_bytes(files_per_downlink, size, last) for _, size, last in raw_files)
     products_untiered = sum(untiered_bytes(n, size, last) for n, size, last in products)
     untiered = [
