@@ -116,6 +116,18 @@ def glue_catalog_encryption(args: Any, report: Any) -> None:
         returned = get(body, "connectionPasswordEncryption", "returnConnectionPasswordEncrypted")
         if returned is not UNKNOWN and not is_true(returned):
             report("connection passwords are not encrypted", setting.urn)
+        elif returned is not UNKNOWN and args.get_config().get("requireCustomerManagedKey", True):
+            key = get(body, "connectionPasswordEncryption", "awsKmsKeyId")
+            if missing(key):
+                report(
+                    "connection passwords are encrypted with the AWS managed key alias/aws/glue (no awsKmsKeyId)",
+                    setting.urn,
+                )
+            elif key is not UNKNOWN and aws_managed_key(key):
+                report(
+                    f"connection passwords are encrypted with the AWS managed key {key}, not a customer-managed key",
+                    setting.urn,
+                )
 
 
 @resource_rule(

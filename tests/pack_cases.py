@@ -552,6 +552,25 @@ fires(
     ),
 )
 passes(rule, "noaa20-aws", {f"{GLUE}.encryptionAtRest.sseAwsKmsKeyId": UNKNOWN})  # the key's ARN at a first preview
+fires(  # the connection passwords' key too
+    rule,
+    "noaa20-aws",
+    {f"{GLUE}.connectionPasswordEncryption.awsKmsKeyId": DROP},
+    (
+        "connection passwords are encrypted with the AWS managed key alias/aws/glue (no awsKmsKeyId)",
+        "noaa20-catalog-encryption",
+    ),
+)
+fires(
+    rule,
+    "noaa20-aws",
+    {f"{GLUE}.connectionPasswordEncryption.awsKmsKeyId": "alias/aws/glue"},
+    (
+        "connection passwords are encrypted with the AWS managed key alias/aws/glue, not a customer-managed key",
+        "noaa20-catalog-encryption",
+    ),
+)
+passes(rule, "noaa20-aws", {f"{GLUE}.connectionPasswordEncryption.awsKmsKeyId": UNKNOWN})
 BASELINES["noaa20-aws-keys-off"] = Stack("noaa20.yaml", "aws", {"security.customer_managed_keys": False})
 BASELINES["noaa20-aws-keys-off-allowed"] = Derived(
     "noaa20-aws-keys-off",
@@ -565,6 +584,10 @@ fires(
     {"@config.requireCustomerManagedKey": True},
     (
         "the catalog is encrypted with the AWS managed key alias/aws/glue (no sseAwsKmsKeyId)",
+        "noaa20-catalog-encryption",
+    ),
+    (
+        "connection passwords are encrypted with the AWS managed key alias/aws/glue (no awsKmsKeyId)",
         "noaa20-catalog-encryption",
     ),
 )
