@@ -54,3 +54,5 @@ AZURE_PAIRED_LOCATION: dict[str, str] = {
     "uaenorth": "uaecentral", "uksouth": "ukwest", "westeurope": "northeurope", "westus2": "westcentralus",
     "westus3": "eastus",
 }  # fmt: skip
+# The SKUs that keep a copy in the paired region: Standard_GRS, StandardV2_GZRS and the rest.
+AZURE_GEO_SKUS = frozenset({"GRS", "RAGRS", "GZRS", "RAGZRS"})

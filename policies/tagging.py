@@ -128,23 +128,25 @@ def allowed_regions(args: Any, report: Any) -> None:
     elif allowed and package == "azure-native" and isinstance(where, str) and where is not UNKNOWN:
         # a geo-redundant account keeps a second copy in the location's pair (ARM's secondaryLocation)
         secondary = _geo_copy_location(args, where)
-        if secondary and secondary not in {a.replace(" ", "").lower() for a in allowed}:
+        if secondary == "":
+            report(
+                f"{where}'s geo-redundant copy is kept in its paired location, which the pack's table of pairs "
+                f"does not hold: not known to be an allowed location ({', '.join(allowed)})"
+            )
+        elif secondary and secondary not in {a.replace(" ", "").lower() for a in allowed}:
             report(
                 f"{where}'s geo-redundant copy is kept in its paired location {secondary}, not an allowed location "
                 f"({', '.join(allowed)})"
             )
 
 
-# The storage SKUs that keep a second copy in the location's pair (Microsoft Learn, "Azure Storage
-# redundancy": GRS, RA-GRS, GZRS and RA-GZRS).
-GEO_REDUNDANT_SKUS = ("standard_grs", "standard_ragrs", "standard_gzrs", "standard_ragzrs")
-
-
 def _geo_copy_location(args: Any, where: str) -> str | None:
-    """Where a storage account's geo-redundant copy is kept, or None: not a geo-redundant account."""
+    """Where a storage account's geo-redundant copy is kept (Microsoft Learn, "Azure Storage
+    redundancy": GRS, RA-GRS, GZRS, RA-GZRS, in their Standard and StandardV2 SKUs); "" where its
+    location's pair is not in the table; None for an account that keeps no such copy."""
     if not T.is_type(args.resource_type, T.STORAGE_ACCOUNT):
         return None
     sku = get(args.props, "sku", "name")
-    if not isinstance(sku, str) or sku.lower() not in GEO_REDUNDANT_SKUS:
+    if not isinstance(sku, str) or sku.rpartition("_")[2].upper() not in L.AZURE_GEO_SKUS:
         return None
-    return L.AZURE_PAIRED_LOCATION.get(where.replace(" ", "").lower())
+    return L.AZURE_PAIRED_LOCATION.get(where.replace(" ", "").lower(), "")

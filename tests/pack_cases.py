@@ -3391,9 +3391,23 @@ BASELINES["storage-account-only-westus2"] = Derived(
 )
 passes(rule, "storage-account-only-westus2")
 GEO_COPY = "westus2's geo-redundant copy is kept in its paired location westcentralus, not an allowed location ({})"
-for sku in ("Standard_GZRS", "Standard_RAGZRS", "Standard_GRS", "Standard_RAGRS"):
+for sku in ("Standard_GZRS", "Standard_RAGZRS", "Standard_GRS", "Standard_RAGRS", "StandardV2_GZRS", "StandardV2_GRS"):
     fires(rule, "storage-account-only-westus2", {"sku.name": sku}, GEO_COPY.format("westus2"))
 passes(rule, "storage-account-only-westus2", {"sku.name": "Standard_LRS"})
+passes(rule, "storage-account-only-westus2", {"sku.name": "StandardV2_ZRS"})
+BASELINES["storage-account-westus-grs"] = Derived(
+    "storage-account",
+    {"location": "westus", "sku.name": "Standard_LRS", "@config.allowedAzureLocations": ["westus"]},
+    "a locally redundant account in West US, a location whose pair the table does not hold",
+)
+passes(rule, "storage-account-westus-grs")
+fires(  # its pair is not known: not judged allowed
+    rule,
+    "storage-account-westus-grs",
+    {"sku.name": "Standard_GRS"},
+    "westus's geo-redundant copy is kept in its paired location, which the pack's table of pairs does not hold: "
+    "not known to be an allowed location (westus)",
+)
 BASELINES["storage-account-geo-pair-allowed"] = Derived(
     "storage-account",
     {"sku.name": "Standard_RAGZRS", "@config.allowedAzureLocations": ["westus2", "West Central US"]},
