@@ -450,11 +450,26 @@ def _pins_any(statement: Any, keys: tuple[str, ...]) -> bool:
         pinning(operator)
         and hasattr(block, "items")
         and any(
-            str(key).lower() in wanted and all(v is UNKNOWN or pins(str(key).lower(), str(v)) for v in as_list(value))
+            str(key).lower() in wanted
+            and all(v is UNKNOWN or _pins_identity(str(key).lower(), str(v)) for v in as_list(value))
             for key, value in block.items()
         )
         for operator, block in condition.items()
     )
+
+
+# A GitHub Actions subject names its repository first (repo:OWNER/REPO:ref:..., :environment:...,
+# :pull_request): with the owner fixed, a wildcard after it stays within that owner's repositories.
+_GITHUB_SUBJECT = re.compile(r"repo:[^*?/:]+/.*", re.IGNORECASE)
+
+
+def _pins_identity(key: str, value: str) -> bool:
+    """A federated token's value that names the mission's own: a GitHub subject whose owner holds no
+    wildcard ('repo:*' and '*:*' are every repository's), any other audience or subject with no
+    wildcard at all (an identity pool id 'us-east-1:*' is every pool of the region)."""
+    if key == "token.actions.githubusercontent.com:sub":
+        return _GITHUB_SUBJECT.fullmatch(value) is not None
+    return bool(value) and not set(value) & {"*", "?"}
 
 
 def account_of(arn: Any) -> str | None:

@@ -1350,10 +1350,46 @@ fires(  # a subject of wildcards only pins nothing
     "trust statement TrustService lets every identity of token.actions.githubusercontent.com assume the role: no "
     "condition pins token.actions.githubusercontent.com:sub to the mission's own",
 )
+for subject in ("repo:*", "*:*", "repo:*/ground-ops:*"):  # every repository's, or every owner's
+    fires(
+        rule,
+        "firehose-role-github",
+        {"assumeRolePolicy.Statement.0.Condition.StringLike": {"token.actions.githubusercontent.com:sub": subject}},
+        "trust statement TrustService lets every identity of token.actions.githubusercontent.com assume the role: no "
+        "condition pins token.actions.githubusercontent.com:sub to the mission's own",
+    )
+passes(  # every branch and environment of one owner's repositories
+    rule,
+    "firehose-role-github",
+    {
+        "assumeRolePolicy.Statement.0.Condition.StringLike": {
+            "token.actions.githubusercontent.com:sub": "repo:example/*"
+        }
+    },
+)
 fires(  # any identity pool of any account
     rule,
     "firehose-role-github",
     {"assumeRolePolicy.Statement.0.Principal.Federated": "cognito-identity.amazonaws.com"},
+    "trust statement TrustService lets every identity of cognito-identity.amazonaws.com assume the role: no condition "
+    "pins cognito-identity.amazonaws.com:aud to the mission's own",
+)
+BASELINES["firehose-role-cognito"] = Derived(
+    "firehose-role",
+    {
+        "assumeRolePolicy.Statement.0.Principal": {"Federated": "cognito-identity.amazonaws.com"},
+        "assumeRolePolicy.Statement.0.Action": "sts:AssumeRoleWithWebIdentity",
+        "assumeRolePolicy.Statement.0.Condition": {
+            "StringEquals": {"cognito-identity.amazonaws.com:aud": "us-west-2:0f9e8d7c-1111-2222-3333-444455556666"}
+        },
+    },
+    "a role one Cognito identity pool's identities assume",
+)
+passes(rule, "firehose-role-cognito")
+fires(  # every identity pool of the region
+    rule,
+    "firehose-role-cognito",
+    {"assumeRolePolicy.Statement.0.Condition.StringEquals": {"cognito-identity.amazonaws.com:aud": "us-west-2:*"}},
     "trust statement TrustService lets every identity of cognito-identity.amazonaws.com assume the role: no condition "
     "pins cognito-identity.amazonaws.com:aud to the mission's own",
 )
