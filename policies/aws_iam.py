@@ -251,6 +251,16 @@ def no_wildcard_admin(args: Any, report: Any) -> None:
                     report(
                         f"statement {sid} allows every action but {not_actions} on every resource but {not_resources}"
                     )
+                elif (reach := _any_principal_s_policies(resources)) and (
+                    granting := [
+                        a for a in SELF_GRANTING_ACTIONS if not any(iam_glob(x, a, ignore_case=True) for x in excluded)
+                    ]
+                ):
+                    report(
+                        f"statement {sid} allows every action but {not_actions} on {', '.join(reach)}, "
+                        f"{', '.join(granting[:2])} among them: its holder can grant itself any policy (privilege "
+                        "escalation)"
+                    )
                 continue
             wild = wildcard_actions([str(a) for a in as_list(statement.get("Action"))])
             wild_iam = [action for action in wild if _reaches_iam(action)]
@@ -261,7 +271,14 @@ def no_wildcard_admin(args: Any, report: Any) -> None:
             elif wild and "NotResource" in statement:
                 not_resources = ", ".join(map(str, as_list(statement.get("NotResource"))))
                 report(f"statement {sid} allows {', '.join(wild)} on every resource but {not_resources}")
-            elif (granting := _self_granting(statement)) and (reach := _any_principal_s_policies(resources)):
+            elif (granting := _self_granting(statement)) and (
+                reach := _any_principal_s_policies(resources)
+                or (
+                    ["every resource but " + ", ".join(map(str, as_list(statement.get("NotResource"))))]
+                    if "NotResource" in statement
+                    else []
+                )
+            ):
                 report(
                     f"statement {sid} allows {', '.join(granting)} on {', '.join(reach)}: its holder can grant "
                     "itself any policy (privilege escalation)"
@@ -269,7 +286,8 @@ def no_wildcard_admin(args: Any, report: Any) -> None:
 
 
 # The IAM actions by which a principal grants itself more: a policy attached or written onto a role,
-# user or group, a managed policy's new default version, a role's trust rewritten (Rhino Security
+# user or group, a managed policy's new default version, a role's trust rewritten, a user added to a
+# group that holds more (Rhino Security
 # Labs, "AWS IAM Privilege Escalation - Methods and Mitigation"; the IAM actions of the Service
 # Authorization Reference). With IAMFullAccess and AdministratorAccess refused, iam:AttachRolePolicy
 # and iam:PutRolePolicy on '*', or iam:Put* on every role, passed: the same power one step away.
@@ -283,6 +301,7 @@ SELF_GRANTING_ACTIONS = (
     "iam:CreatePolicyVersion",
     "iam:SetDefaultPolicyVersion",
     "iam:UpdateAssumeRolePolicy",
+    "iam:AddUserToGroup",
 )
 # The IAM resource types those actions act on (arn:aws:iam::<account>:<type>/<path and name>).
 _GRANTED_TYPES = ("role/", "user/", "group/", "policy/")

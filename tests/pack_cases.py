@@ -1126,6 +1126,45 @@ fires(
     {"policy.Statement.0.Resource": "arn:aws:iam::123456789012:role/*"},
     ESCALATES.format("iam:*", "arn:aws:iam::123456789012:role/*"),
 )
+fires(
+    rule,
+    "role-policy-any-resource",
+    {"policy.Statement.0.Action": "iam:AddUserToGroup"},
+    ESCALATES.format("iam:AddUserToGroup", "*"),
+)
+BASELINES["role-policy-read-all-roles-but-one"] = Derived(
+    "role-policy-any-resource",
+    {
+        "policy.Statement.0.Action": "iam:GetRole",
+        "policy.Statement.0.Resource": DROP,
+        "policy.Statement.0.NotResource": "arn:aws:iam::123456789012:role/admin",
+    },
+    "every role but one read",
+)
+passes(rule, "role-policy-read-all-roles-but-one")
+fires(  # written onto every role but one
+    rule,
+    "role-policy-read-all-roles-but-one",
+    {"policy.Statement.0.Action": "iam:PutRolePolicy"},
+    ESCALATES.format("iam:PutRolePolicy", "every resource but arn:aws:iam::123456789012:role/admin"),
+)
+BASELINES["role-policy-not-s3-one-bucket"] = Derived(
+    "role-policy-any-resource",
+    {
+        "policy.Statement.0.Action": DROP,
+        "policy.Statement.0.NotAction": "s3:*",
+        "policy.Statement.0.Resource": "arn:aws:s3:::raw",
+    },
+    "every action but S3's, on one bucket",
+)
+passes(rule, "role-policy-not-s3-one-bucket")
+fires(  # every action but S3's on every role: PutRolePolicy among them
+    rule,
+    "role-policy-not-s3-one-bucket",
+    {"policy.Statement.0.Resource": "arn:aws:iam::123456789012:role/*"},
+    "statement LocateBucket allows every action but s3:* on arn:aws:iam::123456789012:role/*, iam:AttachRolePolicy, "
+    "iam:PutRolePolicy among them: its holder can grant itself any policy (privilege escalation)",
+)
 passes(  # one role named: its owner's to grant
     rule, "role-policy-iam-wild-action", {"policy.Statement.0.Resource": "arn:aws:iam::123456789012:role/analysts"}
 )
