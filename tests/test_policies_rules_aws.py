@@ -139,7 +139,7 @@ def test_glue_catalog_encryption_joins_databases_and_settings():
         {
             "dataCatalogEncryptionSettings": {
                 "encryptionAtRest": {"catalogEncryptionMode": "DISABLED"},
-                "connectionPasswordEncryption": {"returnConnectionPasswordEncrypted": True},
+                "connectionPasswordEncryption": {"returnConnectionPasswordEncrypted": True, "awsKmsKeyId": "arn:k"},
             }
         },
     )
