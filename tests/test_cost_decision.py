@@ -591,18 +591,39 @@ def test_a_cheaper_side_that_leaves_a_price_out_is_not_called_cheaper():
     dearer side's unknown only makes it dearer: that claim stands."""
     azure_unpriced = dataclasses.replace(_sides("on demand", 9000.0), unknown={"azure": ["adx_cluster_hour"]})
     said = _partner_sentence(azure_unpriced, None, 2.5)
-    assert said.startswith(
-        "With the partner network on both clouds Azure's priced costs are lower by $79.25/month, but it leaves "
-        "azure.adx_cluster_hour unpriced: which cloud is cheaper is not known until they are;"
+    unknown = (
+        "Azure's priced costs are lower by $79.25/month, but azure.adx_cluster_hour is not priced: which cloud is "
+        "cheaper is not known until it is"
     )
+    assert said.startswith(f"With the partner network on both clouds {unknown};")
     assert "is cheaper by" not in said
-    assert _managed_sentence(azure_unpriced, None, 2.5).endswith(
-        "; with a partner on both clouds Azure's priced costs are lower by $79.25/month, but it leaves "
-        "azure.adx_cluster_hour unpriced: which cloud is cheaper is not known until they are"
-    )
+    assert _managed_sentence(azure_unpriced, None, 2.5).endswith(f"; with a partner on both clouds {unknown}")
     aws_unpriced = dataclasses.replace(azure_unpriced, unknown={"aws": ["athena_tb"], "azure": ["partner_minute"]})
     assert _partner_sentence(aws_unpriced, None, 2.5).startswith(
         "With the partner network on both clouds Azure is cheaper by $79.25/month at any partner price;"
+    )
+
+
+def test_no_verdict_at_a_partner_price_rests_on_a_side_that_leaves_a_price_out():
+    """At $9/min, Azure with the partner ($8,520.25 known) under AWS with Ground Station ($9,500):
+    "Azure is cheaper" though Azure's cluster is unpriced; with provider: partner at $10.05, Ground
+    Station "would cost more" than that lower bound. Neither is known; the lower side complete, it is."""
+    azure_unpriced = dataclasses.replace(_sides("on demand", 9000.0), unknown={"azure": ["adx_cluster_hour"]})
+    managed = _managed_sentence(azure_unpriced, 9.0, 2.5)
+    assert managed.startswith(
+        "Which of Azure and AWS with Ground Station on demand is cheaper is not known: Azure with the partner at "
+        "$9.00/min costs $8,520.25/month against $9,500.00 on AWS with Ground Station on demand"
+    )
+    partner = _partner_sentence(azure_unpriced, 10.05, 2.5)
+    assert "would cost more or less, which is not known while a price is left out: it breaks even" in partner
+    # Ground Station the lower side, and complete: it is cheaper whatever Azure's unknown comes to
+    assert _managed_sentence(azure_unpriced, 12.0, 2.5).startswith("AWS with Ground Station on demand is cheaper:")
+    assert "would be cheaper: it breaks even" in _partner_sentence(azure_unpriced, 12.0, 2.5)
+    # and a tie of the known figures with a price left out decides nothing either
+    even = dataclasses.replace(azure_unpriced, aws_rest_partner=420.25)
+    assert _partner_sentence(even, None, 2.5).startswith(
+        "With the partner network on both clouds AWS's and Azure's priced costs are the same, but "
+        "azure.adx_cluster_hour is not priced: which cloud is cheaper is not known until it is;"
     )
 
 

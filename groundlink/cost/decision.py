@@ -364,12 +364,8 @@ def _partner_sentence(s: Sides, price: float | None, on_demand: float | None, no
             # at the spec's own price, which one is cheaper: the spec's copy with provider: managed
             # says it, so this one must too (it said only where the two would break even)
             partner = partner_side(s)[1] + price * s.minutes
-            verdict = (
-                "cost the same"
-                if same_to_the_cent(station, partner)
-                else "be cheaper"
-                if station < partner
-                else "cost more"
+            verdict = {"same": "cost the same", "station": "be cheaper", "partner": "cost more"}.get(
+                weighed(s, station, partner) or "", "cost more or less, which is not known while a price is left out"
             )
             lead += f"{verdict}: it breaks even with {both} and the partner at {per_minute(breakeven)}"
         lead += _on_demand_clause(s, on_demand, both)
@@ -394,16 +390,36 @@ def _partner_clouds_apart(s: Sides) -> str:
     out (an unpriced Data Explorer cluster made Azure "cheaper by $368.02" against Athena's $500 of
     scans), or the two cost the same."""
     side, _ = partner_side(s)
-    if same_to_the_cent(s.aws_rest_partner, s.azure_rest):
-        return f"AWS and Azure cost the same ({dollars(s.azure_rest)}/month besides the partner minutes)"
     apart = dollars_apart(s.aws_rest_partner, s.azure_rest)
-    missing = unpriced(s, side)
+    tie = same_to_the_cent(s.aws_rest_partner, s.azure_rest)
+    # a tie with a price left out on either side, or a lower side that leaves one out, decides nothing
+    missing = unpriced(s, "aws") + unpriced(s, "azure") if tie else unpriced(s, side)
     if missing:
-        return (
-            f"{cloud_title(side)}'s priced costs are lower by {apart}/month, but it leaves {', '.join(missing)} "
-            "unpriced: which cloud is cheaper is not known until they are"
+        lower = (
+            "AWS's and Azure's priced costs are the same"
+            if tie
+            else f"{cloud_title(side)}'s priced costs are lower by {apart}/month"
         )
+        return f"{lower}, but {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not priced: which cloud is cheaper is not known until {'it is' if len(missing) == 1 else 'they are'}"
+    if tie:
+        return f"AWS and Azure cost the same ({dollars(s.azure_rest)}/month besides the partner minutes)"
     return f"{cloud_title(side)} is cheaper by {apart}/month at any partner price"
+
+
+def weighed(s: Sides, station: float, partner: float) -> str | None:
+    """Which of AWS with Ground Station (`station`) and the partner option (`partner`, on the cloud
+    `partner_side` names) is cheaper, as a verdict the known figures support: "station", "partner"
+    or "same"; None where the lower side, or either side of a tie, leaves a price out (the known
+    part of a partial total is a lower bound). The partner option on AWS shares AWS's other lines
+    with Ground Station's, and their unknowns with them: only Azure's weigh against AWS's."""
+    side, _ = partner_side(s)
+    station_missing = unpriced(s, "aws") if side == "azure" else []
+    partner_missing = unpriced(s, "azure") if side == "azure" else []
+    if same_to_the_cent(station, partner):
+        return None if station_missing or partner_missing else "same"
+    if station < partner:
+        return None if station_missing else "station"
+    return None if partner_missing else "partner"
 
 
 def _on_demand_clause(s: Sides, on_demand: float | None, both: str) -> str:
@@ -444,13 +460,11 @@ def _managed_sentence(s: Sides, price: float | None, on_demand: float | None) ->
     elif price is not None:
         partner = rest + price * s.minutes
         option = f"{both} with the partner" if side == "aws" else both
-        cheaper = (
-            f"{option} and AWS with {station} cost the same"
-            if same_to_the_cent(partner, aws)
-            else f"{option} is cheaper"
-            if partner < aws
-            else f"AWS with {station} is cheaper"
-        )
+        cheaper = {
+            "same": f"{option} and AWS with {station} cost the same",
+            "partner": f"{option} is cheaper",
+            "station": f"AWS with {station} is cheaper",
+        }.get(weighed(s, aws, partner) or "", f"Which of {option} and AWS with {station} is cheaper is not known")
         lead = (
             f"{cheaper}: {both} with the partner at {rate(price)}/min costs {dollars(partner)}/month "
             f"against {dollars(aws)} on AWS with {station}; the break-even partner price is {per_minute(breakeven)}"
