@@ -287,9 +287,8 @@ def no_wildcard_admin(args: Any, report: Any) -> None:
 
 # The IAM actions by which a principal grants itself more: a policy attached or written onto a role,
 # user or group, a managed policy's new default version, a role's trust rewritten, a user added to a
-# group that holds more (Rhino Security
-# Labs, "AWS IAM Privilege Escalation - Methods and Mitigation"; the IAM actions of the Service
-# Authorization Reference). With IAMFullAccess and AdministratorAccess refused, iam:AttachRolePolicy
+# group that holds more (Rhino Security Labs, "AWS IAM Privilege Escalation - Methods and
+# Mitigation"; the IAM actions of the Service Authorization Reference). With IAMFullAccess and AdministratorAccess refused, iam:AttachRolePolicy
 # and iam:PutRolePolicy on '*', or iam:Put* on every role, passed: the same power one step away.
 SELF_GRANTING_ACTIONS = (
     "iam:AttachRolePolicy",
