@@ -127,10 +127,10 @@ def _read(path: Path, fmt: CaptureFormat, chunk_bytes: int, *, with_dpkt: bool) 
     stats = FileStats(path, path.stat().st_size)
     with path.open("rb") as stream:
         reader, reads = capture._open_reader(stream, path)
-        fragments = capture.Fragments()  # the file's own, as read_capture's without a contact's
+        carried = capture.StreamState(capture.Fragments(), Repeats())  # the file's own, as read_capture's alone
         if with_dpkt:
             chunks = capture._read_with_dpkt(
-                reader, reads, reader.datalink(), path, fmt, stats, 0, chunk_bytes, fragments, Repeats()
+                reader, reads, reader.datalink(), path, fmt, stats, 0, chunk_bytes, carried
             )
         else:
             chunks = read_capture(path, fmt, stats, 0, chunk_bytes)
@@ -141,7 +141,7 @@ def _read(path: Path, fmt: CaptureFormat, chunk_bytes: int, *, with_dpkt: bool) 
             packets += chunk.packets.tolist()
             times += chunk.times.tolist()
     if with_dpkt:
-        stats.count_incomplete(fragments)
+        stats.count_incomplete(carried.fragments)
     counts = (stats.packets, stats.truncated_packets, stats.repeated_datagrams, stats.first_time, stats.last_time)
     return data, starts, packets, times, counts
 

@@ -789,32 +789,44 @@ def _parsed(
         raise CaptureError(path, f"record {number} nests more headers than can be read; not read") from None
 
 
+@dataclass
+class StreamState:
+    """What a contact's stream carries from one file of a capture cut in files to the next: its
+    datagrams still missing a fragment (a datagram's fragments may fall in two files), and the
+    last datagram of each flow (a datagram's copy may start the next file: repeats.py). The
+    processor starts one for each dataflow; the read path passes it as one."""
+
+    fragments: Fragments
+    repeats: Repeats
+
+    @classmethod
+    def fresh(cls, fmt: CaptureFormat) -> StreamState:
+        return cls(Fragments(fmt.udp_ports), Repeats())
+
+
 def read_capture(
     path: Path,
     fmt: CaptureFormat,
     stats: FileStats,
     file_index: int,
     chunk_bytes: int,
-    fragments: Fragments | None = None,
-    repeats: Repeats | None = None,
+    carried: StreamState | None = None,
 ) -> Iterator[Chunk]:
     """Yield the file's payload in chunks of about `chunk_bytes`; fill `stats` on the way.
 
     A record cut short, or a file that is no capture at all, raises CaptureError naming
     the file; a datagram shorter than its UDP length (a truncated packet) is kept for
     what it holds and counted, so the frames it broke show up as corrupt or missing.
-    `fragments`: the contact's datagrams still missing a fragment, shared by its files, whose
-    owner counts what is left at the end; without it, the file's own, counted at its end.
-    `repeats`: the last datagram of each flow of the contact's stream, shared by its files
-    (repeats.py); without it, the file's own.
+    `carried`: the contact stream's state, shared by its files, whose owner counts the datagrams
+    still missing a fragment at the end; without it, the file's own, counted at its end.
     """
-    own = fragments is None
-    fragments = Fragments(fmt.udp_ports) if fragments is None else fragments
-    repeats = Repeats() if repeats is None else repeats
-    yield from _read_capture(path, fmt, stats, file_index, chunk_bytes, fragments, repeats)
-    fragments.end_file(stats.packets + stats.empty_records)  # every record of the file, as the next counts on
+    own = carried is None
+    carried = StreamState.fresh(fmt) if carried is None else carried
+    yield from _read_capture(path, fmt, stats, file_index, chunk_bytes, carried)
+    # every record of the file, as the next counts on
+    carried.fragments.end_file(stats.packets + stats.empty_records)
     if own:
-        stats.count_incomplete(fragments)
+        stats.count_incomplete(carried.fragments)
 
 
 def _read_capture(
@@ -823,8 +835,7 @@ def _read_capture(
     stats: FileStats,
     file_index: int,
     chunk_bytes: int,
-    fragments: Fragments,
-    repeats: Repeats,
+    carried: StreamState,
 ) -> Iterator[Chunk]:
     try:
         stream = path.open("rb")
@@ -842,11 +853,9 @@ def _read_capture(
             raise CaptureError(path, _link_problem(link))
         mapped = map_capture(path) if pcap else None
         if mapped is None:  # pcapng or a modified pcap
-            yield from _read_with_dpkt(
-                reader, reads, link, path, fmt, stats, file_index, chunk_bytes, fragments, repeats
-            )
+            yield from _read_with_dpkt(reader, reads, link, path, fmt, stats, file_index, chunk_bytes, carried)
             return
-    yield from _read_mapped(mapped, link, path, fmt, stats, file_index, chunk_bytes, fragments, repeats)
+    yield from _read_mapped(mapped, link, path, fmt, stats, file_index, chunk_bytes, carried)
 
 
 LINKS_READ = (
@@ -1034,11 +1043,11 @@ def _read_with_dpkt(
     stats: FileStats,
     file_index: int,
     chunk_bytes: int,
-    fragments: Fragments,
-    repeats: Repeats,
+    carried: StreamState,
     before: int = 0,
 ) -> Iterator[Chunk]:
     """The payload of the records `reader` reads, the first one being record `before` + 1 of the file."""
+    fragments, repeats = carried.fragments, carried.repeats
     pieces: list[bytes] = []
     offsets: list[int] = []
     packets: list[int] = []
@@ -1117,8 +1126,7 @@ def _read_mapped(
     stats: FileStats,
     file_index: int,
     chunk_bytes: int,
-    fragments: Fragments,
-    repeats: Repeats,
+    carried: StreamState,
 ) -> Iterator[Chunk]:
     """The payload of a mapped capture, walked and classified a window of file at a time
     (FIRST_WINDOW_BYTES, doubling up to WINDOW_BYTES), the pages ahead of the walk brought in
@@ -1137,7 +1145,7 @@ def _read_mapped(
             stop = at + window
             window = min(2 * window, WINDOW_BYTES)
             records, end = walk_records(mapped, at, stop, WINDOW_RECORDS)
-            pieces = _pieces(records, before, link, path, fmt, stats, fragments, repeats)
+            pieces = _pieces(records, before, link, path, fmt, stats, carried)
             before += len(records.heads)
             ends = np.cumsum(pieces.lengths)
             first = 0
@@ -1178,10 +1186,10 @@ def _pieces(
     path: Path,
     fmt: CaptureFormat,
     stats: FileStats,
-    fragments: Fragments,
-    repeats: Repeats,
+    carried: StreamState,
 ) -> _Pieces:
     """The payload pieces of `records` (record `first` of the file onwards); fill `stats`."""
+    fragments, repeats = carried.fragments, carried.repeats
     plain = read_plain(records, *LINK_LAYOUTS[link], fmt)
     times = records.times_us()
     udp, truncated = plain.udp, plain.truncated
@@ -1220,8 +1228,8 @@ def _pieces(
         udp[repeat], truncated[repeat], has[repeat] = False, False, False
         for copy in repeat.tolist():
             parsed.pop(copy, None)
-    carried, times_carried = np.unique(plain.port[has], return_counts=True)
-    stats.count_ports(carried.tolist(), times_carried.tolist())
+    ports, times_seen = np.unique(plain.port[has], return_counts=True)
+    stats.count_ports(ports.tolist(), times_seen.tolist())
     piece_record = [np.flatnonzero(has)]
     piece_at = [plain.payload_at[has]]
     piece_length = [plain.payload_length[has]]

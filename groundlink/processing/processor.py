@@ -22,14 +22,13 @@ import pyarrow.parquet as pq
 
 from .. import interrupt
 from . import rowwrite
-from .capture import LINKS_READ, Chunk, FileStats, Fragments, read_capture
+from .capture import LINKS_READ, Chunk, FileStats, StreamState, read_capture
 from .classify import CORRUPT, OK, STATUS_NAMES, Judge, decode_headers, final_missing, sequence_keys
 from .config import CAPTURE_SUFFIXES, CaptureFormat, name_problem
 from .errors import CaptureError, ProcessingError, file_kind, warn
 from .frames import I64, derandomize, synchronise
 from .layout import CATALOG_YEARS, SOURCE_METADATA, Partition, Staging, hive_values
 from .records import PCAP_MAGICS
-from .repeats import Repeats
 from .tables import CONTACT_SUMMARY, FRAME_INDEX, PRODUCTS_FORMAT, PRODUCTS_FORMAT_METADATA
 
 CHUNK_BYTES = 64 << 20
@@ -826,8 +825,7 @@ def process_contact(
     try:
         staging.create()
         run = _ContactRun(contact, fmt, staging)
-        fragments = Fragments(fmt.udp_ports)  # one capture cut in files: a datagram's fragments may fall in two
-        repeats = Repeats()  # and a datagram's copy may start the next file
+        carried = StreamState.fresh(fmt)  # one capture cut in files: what a file leaves the next
         stream: tuple[str, ...] | None = None
         names = capture_names(contact.files)
         for index, path in enumerate(_by_dataflow(contact.files)):
@@ -835,8 +833,8 @@ def process_contact(
                 # another dataflow's captures (a downlink's own folder): its bytes never continue
                 # the last one's frame or datagram
                 if stats:
-                    stats[-1].count_incomplete(fragments)
-                fragments, repeats = Fragments(fmt.udp_ports), Repeats()
+                    stats[-1].count_incomplete(carried.fragments)
+                carried = StreamState.fresh(fmt)
                 run.end_stream()
             stream = dataflow(path)
             # a name that is not UTF-8 (bytes the file system took as they came) is kept as its escapes
@@ -849,7 +847,7 @@ def process_contact(
             stats.append(file_stats)
             done = 0
             try:
-                for chunk in _naming(path, read_capture(path, fmt, file_stats, index, CHUNK_BYTES, fragments, repeats)):
+                for chunk in _naming(path, read_capture(path, fmt, file_stats, index, CHUNK_BYTES, carried)):
                     run.feed(chunk)
                     done += chunk.size
                     progress(chunk.size)
@@ -857,7 +855,7 @@ def process_contact(
                 errors.append(str(error))
             progress(max(file_stats.bytes - done, 0))
         if stats:  # datagrams still missing a fragment when the last file ended: truncated packets
-            stats[-1].count_incomplete(fragments)
+            stats[-1].count_incomplete(carried.fragments)
         run.feed(None)
         run.finish()
         if errors:
