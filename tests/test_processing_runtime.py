@@ -1215,6 +1215,33 @@ def test_a_product_another_run_wrote_after_this_one_began_is_not_deleted(
     assert products.deleted == [] and theirs.exists()
 
 
+def test_a_stale_product_another_run_deleted_first_fails_nothing_and_is_not_called_written(
+    raw: DirStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two runs of a contact that both find the same stale product: the one that deletes it
+    second found it gone between its listings, counted it as written by the other run, and failed
+    (retried in full) naming as written a product that no longer existed."""
+    from groundlink.runtime import delivery
+
+    products = DirStore(tmp_path / "products")
+    partition = "year=2025/month=12/day=01/satellite=noaa20"
+    stale = products.root / f"frames/{partition}/{CONTACT_B}/sc157-vc9.cadu"  # a channel no longer seen
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"an earlier run's vc9 frames")
+    real = delivery.earlier_products
+    found: list[list[str]] = []
+
+    def the_other_run_deletes_it_first(*args, **kwargs):
+        found.append(real(*args, **kwargs))
+        stale.unlink()
+        return found[-1]
+
+    monkeypatch.setattr(delivery, "earlier_products", the_other_run_deletes_it_first)
+    (summary,) = process_location(ContactLocation(("contacts/",), CONTACT_B), raw, products, tmp_path / "work")
+    assert found == [[f"frames/{partition}/{CONTACT_B}/sc157-vc9.cadu"]]
+    assert summary["contact_id"] == CONTACT_B and not stale.exists() and products.deleted == []
+
+
 class InvalidObjectState(Exception):
     """botocore's ClientError as S3 words a GetObject of an archived object: no key in it."""
 

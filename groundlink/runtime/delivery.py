@@ -607,7 +607,10 @@ def _deliver(
     }
     stale = earlier_products(products, set(uploads), keys, deliveries, workdir)
     now = contact_products(products, uploads, keys)
-    rewritten = [key for key in stale if now.get(key) != before.get(key)]
+    # a stale product gone since (another run of the contact deleted it a moment before) is no
+    # product that run wrote: the run failed on it, naming as written what was no longer there
+    stale = [key for key in stale if key in now]
+    rewritten = [key for key in stale if now[key] != before.get(key)]
     if rewritten:  # a run of the same contact wrote them after this one began: its products, not stale
         raise DeliveryFailed(
             f"contact {location.contact_id}: another run of it wrote {_summarised(rewritten)} while this one ran; "
