@@ -112,17 +112,45 @@ def check_provider_packages(cloud: str, opts: pulumi.ResourceOptions | None) -> 
         )
 
 
-def check_stack_region(cloud: str, region: str, opts: pulumi.ResourceOptions | None) -> None:
+# How a program makes each package's provider, for the line that asks for one.
+PROVIDER_CLASSES = {"aws": "aws.Provider", "aws-native": "aws_native.Provider", "azure-native": "azure_native.Provider"}
+# What a package's resources are in a stack, where not all of them are.
+PACKAGE_RESOURCES = {"aws-native": "the AWS Ground Station resources (aws-native's)"}
+
+
+def check_providers_cover(cloud: str, opts: pulumi.ResourceOptions | None, used: Sequence[str]) -> None:
+    """Providers given for some of the packages the stack's resources use must be given for all
+    of them: the others would deploy with the default provider's credentials and region, two
+    identities and perhaps two accounts in one stack. `used`: the packages of this stack's
+    resources (`provider_packages` of the cloud's mission module), which a spec decides: an AWS
+    stack with a managed ground station uses aws-native too. A provider of one of the cloud's
+    packages that this stack does not use is no harm (a platform program passing both AWS
+    providers to every mission)."""
+    explicit = explicit_packages(opts) & set(CLOUD_PACKAGES[cloud])
+    missing = [package for package in used if package not in explicit]
+    if explicit and missing:
+        what = PACKAGE_RESOURCES.get(missing[0], f"{missing[0]} resources")
+        wanted = ", ".join(f"{PROVIDER_CLASSES[package]}(...)" for package in used)
+        raise pulumi.RunError(
+            f"the stack was given no {missing[0]} provider: {what} would deploy with the default provider's "
+            f"credentials and region, the rest with the provider given; pass providers=[{wanted}] with the same "
+            "identity and region"
+        )
+
+
+def check_stack_region(cloud: str, region: str, opts: pulumi.ResourceOptions | None, used: Sequence[str]) -> None:
     """The stack's provider region must be the spec's, or resources would land elsewhere, with
     the spec's region still written into their endpoints and ARNs. Checked by the root
     component, so a program of one's own that renders a MissionStack is checked as
     `groundlink.program` is; a package whose provider `opts` names explicitly is the caller's
-    to match, the others are still checked."""
+    to match, the others are still checked, and only those the stack's resources use (`used`):
+    a partner-fed AWS stack given its own aws provider for another region was refused for the
+    stack config's `aws-native:region`, a package none of its resources is of."""
     field = REGION_FIELDS[cloud]
     explicit = explicit_packages(opts)
     for full_key in PROVIDER_REGION_KEYS[cloud]:
         namespace, key = full_key.split(":")
-        if namespace in explicit:  # that package's resources take the caller's provider
+        if namespace in explicit or namespace not in used:  # the caller's provider, or no resource of it
             continue
         configured = pulumi.Config(namespace).get(key)
         if configured is None:  # the provider would fall back to its environment's region
@@ -135,6 +163,20 @@ def check_stack_region(cloud: str, region: str, opts: pulumi.ResourceOptions | N
                 f"{namespace}:{key}: {configured!r} differs from the spec's "
                 f"{field} ({region!r}); set it to {region!r} or edit the spec"
             )
+
+
+def merged_layer_outputs(*components: MissionComponent | None) -> dict[str, Any]:
+    """Every layer's keys (LAYER_OUTPUTS), from the layer components a root built: what a
+    program reads from the root's `layer_outputs`, the same keys on both clouds, None where the
+    spec builds no component for the key (a root keeps its layers in local names, and the
+    network, dead-letter queue, function, budget... were reachable only through the SDK's
+    private child list)."""
+    merged: dict[str, Any] = dict.fromkeys(key for keys in LAYER_OUTPUTS.values() for key in keys)
+    for component in components:
+        for key, value in getattr(component, "layer_outputs", {}).items():
+            if value is not None or merged[key] is None:
+                merged[key] = value
+    return merged
 
 
 def _first_five(names: Sequence[str]) -> str:

@@ -13,7 +13,7 @@ from groundlink.clouds import CLOUDS
 from groundlink.engine.runner import run_program
 from groundlink.spec import spec_from_data
 
-from .conftest import spec_data
+from .conftest import SPECS, cached_plan, spec_data
 from .test_protection_sets import SETTING_TYPES
 
 
@@ -174,39 +174,80 @@ def test_a_replica_provider_given_to_a_stack_without_replicas_is_refused():
     )
 
 
-@pytest.mark.parametrize("given", [["aws"], ["aws", "aws-native"]])
-def test_an_aws_provider_without_an_aws_native_one_is_refused_where_ground_station_resources_are(given):
-    """The Ground Station resources are aws-native's: with only an aws provider given, they went
-    to the default aws-native provider's credentials, the rest to the caller's identity."""
+NO_NATIVE = (
+    "the stack was given no aws-native provider: the AWS Ground Station resources (aws-native's) would deploy with "
+    "the default provider's credentials and region, the rest with the provider given; pass "
+    "providers=[aws.Provider(...), aws_native.Provider(...)] with the same identity and region"
+)
+NO_AWS = (
+    "the stack was given no aws provider: aws resources would deploy with the default provider's credentials and "
+    "region, the rest with the provider given; pass providers=[{wanted}] with the same identity and region"
+)
+
+
+def _aws_stack_with(spec_name: str, given: list[str], config: dict[str, str]) -> tuple[str | None, set[str]]:
+    """The AWS MissionStack of `spec_name` given providers of the packages `given` (in the spec's
+    region) under stack `config`: its refusal, or the providers its resources took."""
     import pulumi_aws as aws
     import pulumi_aws_native as aws_native
+    from groundlink.components.aws import MissionStack
 
-    spec = spec_from_data(spec_data("noaa20.yaml"))  # a managed station: aws-native resources
+    from groundlink.engine import PlanError
+
+    spec = spec_from_data(spec_data(spec_name))
+    region = spec.region("aws")
     blueprint = build_blueprint(spec).for_cloud("aws")
-    assert blueprint.ground.station
-    seen: list[str] = []
 
     def program() -> None:
         made = {
-            "aws": aws.Provider("mine", region="us-west-2"),
-            "aws-native": aws_native.Provider("mine-native", region="us-west-2"),
+            "aws": lambda: aws.Provider("mine", region=region),
+            "aws-native": lambda: aws_native.Provider("mine-native", region=region),
         }
-        opts = pulumi.ResourceOptions(providers=[made[p] for p in given])
-        try:
-            mission = importlib.import_module("groundlink.components.aws.mission")
-            mission._check_providers(blueprint, opts, None)
-        except pulumi.RunError as error:
-            seen.append(str(error))
+        MissionStack(spec.mission.name, blueprint, pulumi.ResourceOptions(providers=[made[p]() for p in given]))
 
-    run_program(program, stack="mine-aws", region="us-west-2", config=spec.provider_config("aws"))
-    if given == ["aws"]:
-        assert seen == [
-            "the AWS Ground Station resources are aws-native's, whose provider the stack was not given: they would "
-            "deploy with the default provider's credentials, the rest with the aws provider given; pass "
-            "providers=[aws.Provider(...), aws_native.Provider(...)] with the same identity and region"
-        ]
-    else:
-        assert seen == []
+    try:
+        registrations, _ = run_program(program, stack="mine-aws", region=region, config=config)
+    except PlanError as error:
+        return str(error), set()
+    return None, {r["provider"].split("::")[-2] for r in registrations if r["custom"] and r["provider"]}
+
+
+@pytest.mark.parametrize(
+    ("spec_name", "given", "refused"),
+    [
+        ("noaa20.yaml", ["aws"], NO_NATIVE),
+        ("noaa20.yaml", ["aws-native"], NO_AWS.format(wanted="aws.Provider(...), aws_native.Provider(...)")),
+        ("noaa20.yaml", ["aws", "aws-native"], None),
+        ("partner.yaml", ["aws-native"], NO_AWS.format(wanted="aws.Provider(...)")),
+        ("partner.yaml", ["aws"], None),
+        ("partner.yaml", ["aws", "aws-native"], None),  # a platform program passing both to every mission
+    ],
+)
+def test_providers_given_for_some_of_the_stack_s_packages_are_refused_until_they_cover_all(spec_name, given, refused):
+    """Resources of a package the providers given leave out deploy with the default provider's
+    credentials: an aws-native provider alone sent a managed station's configs to one account and
+    every other resource to the default one, and reached nothing at all of a partner-fed stack."""
+    spec = spec_from_data(spec_data(spec_name))
+    seen, providers = _aws_stack_with(spec_name, given, spec.provider_config("aws"))
+    assert seen == refused
+    if refused is None:  # every resource takes a provider given, none the default
+        assert providers <= {"mine", "mine-native"} and "mine" in providers
+
+
+@pytest.mark.parametrize("config", [{}, {"aws:region": "us-west-2", "aws-native:region": "us-west-2"}])
+def test_a_stack_given_its_provider_is_not_held_to_the_config_of_a_package_it_does_not_use(config):
+    """A partner-fed stack (no aws-native resource) given its own aws provider for its region was
+    refused for the stack config's `aws-native:region`, missing or another mission's: two
+    missions of two regions in one program could not both pass."""
+    spec = spec_from_data(spec_data("partner.yaml"))
+    assert spec.region("aws") != "us-west-2" or config == {}
+    assert _aws_stack_with("partner.yaml", ["aws"], config)[0] is None
+
+
+def test_a_managed_station_stack_given_only_its_aws_provider_is_told_of_the_provider_not_the_config():
+    """It was told to set `aws-native:region` in the stack config, which only led to the
+    provider's refusal on the next run."""
+    assert _aws_stack_with("noaa20.yaml", ["aws"], {})[0] == NO_NATIVE
 
 
 def test_a_replica_provider_of_another_region_fails_the_plan_in_one_line():
@@ -229,3 +270,14 @@ def test_a_replica_provider_of_another_region_fails_the_plan_in_one_line():
         "replica_provider: its region 'us-west-2' is not the replica region 'us-east-1' (storage.replica_region); "
         "pass replica_provider=aws.Provider(..., region='us-east-1')"
     )
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+@pytest.mark.parametrize("spec_name", sorted(path.name for path in SPECS.glob("*.yaml")))
+def test_the_packages_a_stack_checks_providers_for_are_those_of_its_resources(spec_name, cloud):
+    """`provider_packages` decides which providers a program must give and which region keys the
+    stack config must hold: it must name every package the plan's resources are of, and no other."""
+    mission = importlib.import_module(f"groundlink.components.{cloud}.mission")
+    blueprint = build_blueprint(spec_from_data(spec_data(spec_name))).for_cloud(cloud)
+    packages = {r.type.split(":")[0] for r in cached_plan(spec_name, cloud).resources if r.custom}
+    assert packages == set(mission.provider_packages(blueprint))

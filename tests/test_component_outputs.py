@@ -141,3 +141,31 @@ def test_the_container_jobs_own_vpc_is_not_offered_as_the_mission_network() -> N
         plan(spec, "aws")
     assert values["noaa20-processing-network"] == {}
     assert values["noaa20-security"]["network_id"] is None and values["noaa20-security"]["subnet_id"] is None
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_a_program_reads_every_layer_key_from_the_mission_stack(cloud: str) -> None:
+    """The root kept its layers in local names: the network a consumer joins, the dead-letter
+    queue, the function or job and the budget were reachable only through the SDK's private
+    child list. Its `layer_outputs` holds every layer's keys, the same on both clouds."""
+    import pulumi
+
+    from groundlink.blueprint import build_blueprint
+    from groundlink.engine.runner import run_program
+    from groundlink.spec import spec_from_data
+
+    spec = spec_from_data(with_changes(spec_data(), SWITCHED))
+    stack = importlib.import_module(f"groundlink.components.{cloud}").MissionStack
+
+    def program() -> None:
+        root = stack(spec.mission.name, build_blueprint(spec).for_cloud(cloud))
+        pulumi.export("layers", root.layer_outputs)
+
+    _, outputs = run_program(
+        program, stack=f"mine-{cloud}", region=spec.region(cloud), config=spec.provider_config(cloud)
+    )
+    layers = outputs["layers"]
+    assert set(layers) == {key for keys in LAYER_OUTPUTS.values() for key in keys}
+    unset = {"function"} | ({"log_workspace"} if cloud == "aws" else set())  # container jobs; AWS has no log store
+    assert sorted(key for key, value in layers.items() if value is None) == sorted(unset)
+    assert all(value for key, value in layers.items() if key not in unset)

@@ -59,14 +59,14 @@ def test_the_specs_region_renders(cloud):
 
 
 def test_an_explicit_provider_is_the_callers_to_match():
-    # aws:region is the explicit provider's business; aws-native still reads the stack's
-    assert _render("aws", {"aws-native:region": SPEC.region("aws")}, explicit_provider=True) > 20
+    # aws:region is the explicit provider's business; the partner-fed stack has no aws-native resource
+    assert _render("aws", {}, explicit_provider=True) > 20
 
 
 def test_an_explicit_provider_exempts_its_own_package_only():
-    """An AWS provider of the caller's own leaves aws-native (AWS Ground Station) on the stack's
-    default provider, whose region is still the spec's to match; a provider of another package
-    exempts nothing, and is refused as reaching no resource of the stack."""
+    """A provider of the caller's own exempts its package's region key; a package no resource of
+    the stack is of has none to hold (the partner-fed stack's aws-native); a provider of another
+    package exempts nothing, and is refused as reaching no resource of the stack."""
     blueprint = build_blueprint(SPEC).for_cloud("aws")
     stack = importlib.import_module("groundlink.components.aws").MissionStack
     wrong_native = {"aws:region": SPEC.region("aws"), "aws-native:region": OTHER["aws"]}
@@ -81,13 +81,28 @@ def test_an_explicit_provider_exempts_its_own_package_only():
             aws = pulumi.ProviderResource("aws", "mine", {"region": SPEC.region("aws")})
             stack(blueprint.mission.name, blueprint, pulumi.ResourceOptions(providers=form(aws)))
 
-        refusal = (
-            r"the provider given is of package 'random', which no resource of the aws stack uses"
-            if name == "another package"
-            else r"aws-native:region: 'us-west-2' differs from the spec's clouds\.aws\.region"
-        )
-        with pytest.raises(PlanError, match=refusal):
+        if name != "another package":
+            assert len(run_program(program, stack="mine-aws", region=SPEC.region("aws"), config=wrong_native)[0]) > 20
+            continue
+        with pytest.raises(PlanError, match=r"the provider given is of package 'random', which no resource of the aws"):
             run_program(program, stack="mine-aws", region=SPEC.region("aws"), config=wrong_native)
+
+
+def test_a_managed_station_stack_holds_the_stack_config_to_the_spec_s_region_for_aws_native_too():
+    """Its AWS Ground Station resources are aws-native's: without providers of the caller's own,
+    they deploy in the stack config's `aws-native:region`, which must be the spec's."""
+    station = load_spec(SPECS / "noaa20.yaml")
+    blueprint = build_blueprint(station).for_cloud("aws")
+    stack = importlib.import_module("groundlink.components.aws").MissionStack
+    other = "eu-north-1"
+    assert station.region("aws") != other
+
+    def program() -> None:
+        stack(blueprint.mission.name, blueprint)
+
+    config = {"aws:region": station.region("aws"), "aws-native:region": other}
+    with pytest.raises(PlanError, match=rf"aws-native:region: '{other}' differs from the spec's clouds\.aws\.region"):
+        run_program(program, stack="mine-aws", region=station.region("aws"), config=config)
 
 
 @pytest.mark.parametrize("cloud", CLOUDS)

@@ -14,8 +14,10 @@ from ..base import (
     MissionComponent,
     check_blueprint,
     check_provider_packages,
+    check_providers_cover,
     check_stack_region,
     explicit_packages,
+    merged_layer_outputs,
 )
 from .analytics import AwsCatalog, AwsQuery, AwsTelemetry
 from .events import AwsEvents
@@ -73,9 +75,8 @@ def _check_providers(
     """What the providers given must do for this blueprint, refused before anything registers
     (a refusal from inside a layer left the resources registered before it to `pulumi up`, which
     created them and then failed): the replicas of a geo stack go to `blueprint.storage`'s replica
-    region, which no provider of the primary region reaches; and a stack whose Ground Station
-    resources (aws-native) would fall back to the default provider's credentials while its
-    `aws` resources take the caller's, two identities and perhaps two accounts."""
+    region, which no provider of the primary region reaches (the providers' packages are
+    `check_providers_cover`'s)."""
     storage = blueprint.storage
     check_storage_inputs(blueprint.mission, storage)
     geo = storage.redundancy == "geo"
@@ -93,17 +94,16 @@ def _check_providers(
                 f"replica_provider: given for a stack of redundancy {storage.redundancy!r}, which has no replicas; "
                 "leave it out, or use storage.redundancy: geo"
             )
-    explicit = explicit_packages(opts)
-    if geo and "aws" in explicit and replica_provider is None:
+    if geo and "aws" in explicit_packages(opts) and replica_provider is None:
         # a provider has one region: the program's would put the replicas beside the sources,
         # and one built from the stack config would drop its identity and guards
         raise replicas_unreached(str(storage.replica_region))
-    if blueprint.ground.station and "aws" in explicit and "aws-native" not in explicit:
-        raise pulumi.RunError(
-            "the AWS Ground Station resources are aws-native's, whose provider the stack was not given: they "
-            "would deploy with the default provider's credentials, the rest with the aws provider given; pass "
-            "providers=[aws.Provider(...), aws_native.Provider(...)] with the same identity and region"
-        )
+
+
+def provider_packages(blueprint: CloudBlueprint) -> tuple[str, ...]:
+    """The provider packages the stack's resources are of: aws-native for the AWS Ground Station
+    resources of a managed station (it exists only there), pulumi-aws for everything else."""
+    return ("aws", "aws-native") if blueprint.ground.station else ("aws",)
 
 
 class MissionStack(MissionComponent):
@@ -129,7 +129,8 @@ class MissionStack(MissionComponent):
         Without a provider given, the replica's is built from the stack's `aws:*` config."""
         mission = check_blueprint("aws", name, blueprint).mission
         check_provider_packages("aws", opts)
-        check_stack_region("aws", mission.region, opts)
+        check_providers_cover("aws", opts, provider_packages(blueprint))
+        check_stack_region("aws", mission.region, opts, provider_packages(blueprint))
         _check_providers(blueprint, opts, replica_provider)
         default_tags = provider_default_tags(opts)
         check_default_tag_keys(default_tags)
@@ -220,7 +221,7 @@ class MissionStack(MissionComponent):
                 account=account,
                 opts=self.opts(),
             )
-        AwsObservability(
+        observability = AwsObservability(
             self.child_name("observability"),
             mission,
             blueprint.observability,
@@ -249,6 +250,9 @@ class MissionStack(MissionComponent):
             key_ids=_key_ids(security, storage),
         )
         self.exports = exports
+        self.layer_outputs = merged_layer_outputs(
+            security, storage, ground, events, processing, catalog, query, telemetry, observability
+        )
         self.register_outputs(exports)
 
 

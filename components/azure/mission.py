@@ -9,7 +9,14 @@ import pulumi_azure_native as azure
 
 from groundlink.blueprint import OUTPUT_KEYS, CloudBlueprint
 
-from ..base import MissionComponent, check_blueprint, check_provider_packages, check_stack_region
+from ..base import (
+    MissionComponent,
+    check_blueprint,
+    check_provider_packages,
+    check_providers_cover,
+    check_stack_region,
+    merged_layer_outputs,
+)
 from .analytics import AzureAnalytics, synapse_workspace
 from .events import AzureEvents
 from .ground import AzureGround, check_ground_inputs
@@ -29,6 +36,12 @@ def _check_inputs(blueprint: CloudBlueprint) -> None:
     check_security_inputs(blueprint.security)
 
 
+def provider_packages(blueprint: CloudBlueprint) -> tuple[str, ...]:
+    """The provider packages the stack's resources are of: azure-native's, whatever the spec
+    (as on AWS, where a managed station adds aws-native)."""
+    return ("azure-native",)
+
+
 class MissionStack(MissionComponent):
     """Renders a blueprint on Azure and exposes the output keys shared with AWS.
 
@@ -43,7 +56,8 @@ class MissionStack(MissionComponent):
     def __init__(self, name: str, blueprint: CloudBlueprint, opts: pulumi.ResourceOptions | None = None):
         mission = check_blueprint("azure", name, blueprint).mission
         check_provider_packages("azure", opts)
-        check_stack_region("azure", mission.region, opts)
+        check_providers_cover("azure", opts, provider_packages(blueprint))
+        check_stack_region("azure", mission.region, opts, provider_packages(blueprint))
         _check_inputs(blueprint)
         super().__init__(name, mission, opts)
         for capability, reason in blueprint.gaps:  # what this cloud leaves out, decided by the blueprint
@@ -61,7 +75,7 @@ class MissionStack(MissionComponent):
         security = AzureSecurity(
             self.child_name("security"), mission, blueprint.security, resource_group_name=rg_name, opts=self.opts()
         )
-        storage = AzureStorage(
+        store = AzureStorage(
             self.child_name("storage"),
             mission,
             blueprint.storage,
@@ -71,7 +85,8 @@ class MissionStack(MissionComponent):
             processing_subnet_id=security.processing_subnet_id,
             synapse_workspace=synapse_workspace(blueprint.analytics, mission),
             opts=self.opts(),
-        ).outputs
+        )
+        storage = store.outputs
         events = AzureEvents(
             self.child_name("events"),
             mission,
@@ -115,7 +130,7 @@ class MissionStack(MissionComponent):
             network=security.network,
             opts=self.opts(),
         )
-        AzureObservability(
+        observability = AzureObservability(
             self.child_name("observability"),
             mission,
             blueprint.observability,
@@ -147,4 +162,5 @@ class MissionStack(MissionComponent):
             key_ids=security.key_ids,
         )
         self.exports = exports
+        self.layer_outputs = merged_layer_outputs(security, store, ground, events, processing, analytics, observability)
         self.register_outputs(exports)
