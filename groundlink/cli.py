@@ -16,6 +16,7 @@ import gc
 import importlib
 import io
 import os
+import re
 import signal
 import sys
 import typing
@@ -197,6 +198,11 @@ class _OneLineErrors(argparse.ArgumentParser):
             message = (
                 f"{self._unrecognized(before)} (a command's options go after it: groundlink COMMAND {before[0]} ...)"
             )
+        elif not where and (wrong := re.match(r"argument command: invalid choice: '(.*)' \(choose from ", message)):
+            # `groundlink valdate`: a misspelt command is guessed as a misspelt option is
+            commands = [c for a in self._actions if isinstance(a, argparse._SubParsersAction) for c in a.choices]
+            close = difflib.get_close_matches(wrong.group(1).lower(), commands, n=1)
+            message += f" (did you mean {close[0]}?)" if close else ""
         elif where and message.startswith("the following arguments are required:") and unknown:
             # `groundlink validate -dash.yaml`: argparse took the path for an option and missed the
             # spec; the word it could not place is the mistake to name
@@ -298,6 +304,11 @@ class _OneLineErrors(argparse.ArgumentParser):
         hint += "".join(
             f" ({flag} takes no value{_where_it_writes(flag, word)})" for flag, word in self._valued(extras)
         )
+        split = not any(c.isspace() for extra in extras for c in extra)  # a statement given whole has spaces
+        if any(a.dest == "sql" for a in self._actions) and split and any(extra[:1] != "-" for extra in extras):
+            # `query DIR SELECT 1`: the shell split the SQL, and only its first word was taken
+            hint += ' (SQL of several words is one argument: quote it, "SELECT ...")'
+
         # a word holding a newline or another control character (SQL of several lines) is shown
         # escaped: echoed as it was, it broke the one line in two
         shown = [repr(extra) if any(not c.isprintable() for c in extra) else extra for extra in extras]
@@ -341,20 +352,42 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+OWN_BYTES = "groundlink.own-bytes"
+
+
+def _own_bytes(error: UnicodeError) -> tuple[bytes, int]:
+    """A file name's bytes that are not UTF-8 reach Python as lone surrogates (U+DC80-U+DCFF,
+    `surrogateescape`): written back as those bytes, as `ls` shows the name. Any other character
+    a UTF-8 stream cannot take (a lone surrogate outside that range) as its backslash escape,
+    never an UnicodeEncodeError."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    out = bytearray()
+    for char in error.object[error.start : error.end]:
+        code = ord(char)
+        out += bytes([code - 0xDC00]) if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}".encode()
+    return bytes(out), error.end
+
+
+codecs.register_error(OWN_BYTES, _own_bytes)
+
+
 def _utf8_output() -> None:
     """Spec values, resource names and reports are UTF-8 whatever the locale says (a C or
     latin-1 locale would otherwise end a plan in UnicodeEncodeError). A file name that is not
     UTF-8 reaches Python as lone surrogates, which a UTF-8 stream refuses unless told to write
     them back as the bytes they came from (as Python does under the C locale only): under
-    en_US.UTF-8 a command naming such a spec ended in UnicodeEncodeError."""
+    en_US.UTF-8 a command naming such a spec ended in UnicodeEncodeError. On both streams: stderr,
+    whose errors Python sets to `backslashreplace`, printed the same name as `\\udcff` in every
+    error line while stdout printed its bytes."""
     for stream in (sys.stdout, sys.stderr):
         if not hasattr(stream, "reconfigure"):
             continue
         encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
         if encoding != "utf8":
-            stream.reconfigure(encoding="utf-8", errors="backslashreplace")
-        elif getattr(stream, "errors", "strict") == "strict":
-            stream.reconfigure(errors="surrogateescape")
+            stream.reconfigure(encoding="utf-8", errors=OWN_BYTES)
+        elif getattr(stream, "errors", "strict") in ("strict", "backslashreplace", "surrogateescape"):
+            stream.reconfigure(errors=OWN_BYTES)
 
 
 # Extension modules written in Rust (PyO3) cannot be interrupted while they initialise: a

@@ -101,3 +101,22 @@ def test_code_given_inline_is_not_started_again(latin1, tmp_path: Path) -> None:
         check=False,
     )
     assert done.stdout.split() == [b"before", b"after"], done.stderr
+
+
+@pytest.mark.parametrize("lang", ["C.UTF-8", "C"])
+def test_an_error_line_names_a_file_by_its_own_bytes_as_the_other_lines_do(tmp_path: Path, lang: str) -> None:
+    """stderr's errors are Python's `backslashreplace`: a directory named in bytes that are not
+    UTF-8 came out as `\\udcff\\udcfe` in every error line, while stdout gave its bytes."""
+    folder = os.fsencode(tmp_path) + b"/\xff\xfe"
+    os.mkdir(folder)
+    with open(folder + b"/bad.yaml", "wb") as spec:
+        spec.write(b"mission:\n  onwer: x\n")
+    done = _groundlink("validate", os.fsdecode(folder + b"/bad.yaml"), cwd=tmp_path, env={"LC_ALL": lang})
+    assert done.returncode == 2 and done.stdout == b""
+    assert done.stderr.startswith(folder + b"/bad.yaml: ") and b"\\u" not in done.stderr
+
+
+def test_a_character_no_utf_8_stream_takes_is_written_as_its_escape() -> None:
+    from groundlink.cli import OWN_BYTES
+
+    assert "a\udcffb\ud800".encode("utf-8", OWN_BYTES) == b"a\xffb\\ud800"
