@@ -2341,6 +2341,13 @@ CROSS_FIELD_RULES: list[JsonValue] = [
         ),
     ),
     _rule(
+        "clouds.azure.orbital.resource_provider_object_id needs analytics.telemetry_stream (its grant is on the "
+        "telemetry hub).",
+        _is_or_default("clouds.azure.legacy_orbital", False),
+        _is_or_default("clouds.azure.orbital.resource_provider_object_id", None),
+        _is_or_default("analytics.telemetry_stream", True),
+    ),
+    _rule(
         "clouds.azure.legacy_orbital needs the TLE lines of every satellite.",
         _is_or_default("clouds.azure.legacy_orbital", False),
         _nested("satellites[]", _nested("tle", {"type": "array"}, present=True), present=False),

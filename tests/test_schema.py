@@ -234,6 +234,11 @@ def _set(data, dotted: str, value) -> None:
 
 JOB = {"container_image": "ghcr.io/example/groundlink:1", "container_vcpu": 1, "container_memory_gb": 2}
 GEO = {"storage.redundancy": "geo", "storage.geo_read_access": False}
+ORBITAL_GRANT = {
+    "clouds.azure.legacy_orbital": True,
+    "clouds.azure.location": "westus2",
+    "clouds.azure.orbital.resource_provider_object_id": "00000000-0000-4000-8000-000000000001",
+}
 
 
 @pytest.mark.parametrize(
@@ -372,6 +377,9 @@ GEO = {"storage.redundancy": "geo", "storage.geo_read_access": False}
         ({**GEO, "clouds.aws.replica_region": "us-east-1", "clouds.azure.location": "israelcentral"}, False),
         ({**GEO, "clouds.aws.replica_region": "us-east-1", "clouds.azure.location": "eastus"}, True),
         ({"clouds.azure.legacy_orbital": True, "clouds.azure.location": "eastus"}, False),
+        # the Orbital resource provider's grant is on the telemetry hub
+        ({**ORBITAL_GRANT, "analytics.telemetry_stream": False}, False),
+        (ORBITAL_GRANT, True),
         # AWS Ground Station no longer supports Aqua: refused with a managed ground segment only
         (
             {
