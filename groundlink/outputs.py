@@ -451,6 +451,17 @@ def lookup_problem(path: Path) -> str | None:
     return None
 
 
+def no_write_reason(path: Path) -> str:
+    """Why `path`, which `os.access` says cannot be written, cannot: on a read-only mount its
+    mode does not matter (EROFS), and "no write permission" sent the user to chmod a file that
+    then failed the same way."""
+    try:
+        read_only = bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except OSError:
+        read_only = False
+    return os.strerror(errno.EROFS) if read_only else "no write permission"
+
+
 def check_file_target(path: Path, flag: str, streams: bool = True) -> None:
     """`path` can be written as a file (it may not exist yet), or, with `streams`, written
     into as a pipe, a terminal, /dev/null or a descriptor (`not_writable_as_file`)."""
@@ -461,7 +472,7 @@ def check_file_target(path: Path, flag: str, streams: bool = True) -> None:
     if problem is not None:
         raise UsageError(f"{flag} {path}: {problem}")
     if path.exists() and not os.access(path, os.W_OK):
-        raise UsageError(f"{flag} {path}: cannot overwrite (no write permission)")
+        raise UsageError(f"{flag} {path}: cannot overwrite ({no_write_reason(path)})")
     if not written_in_place(path):
         if path.exists() and is_mount_point(path):
             # a file is written aside and renamed over the old one, and a mount point cannot be

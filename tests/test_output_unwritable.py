@@ -290,3 +290,23 @@ def test_a_plan_pair_whose_rename_fails_is_one_line_and_leaves_no_temporary(tmp_
     assert one_line(capsys) == f"groundlink: --json {target}: cannot write (Device or resource busy)"
     assert [p.name for p in tmp_path.iterdir()] == ["plan.json"]
     assert target.read_text() == "old\n"
+
+
+@pytest.mark.parametrize(("flags", "said"), [(os.ST_RDONLY, "Read-only file system"), (0, "no write permission")])
+def test_an_existing_output_on_a_read_only_mount_is_said_so_not_no_permission(
+    tmp_path, capsys, monkeypatch, flags, said
+):
+    """`os.access` says no for a file on a read-only mount whatever its mode: the line said "no
+    write permission", and a user who then made the file writable failed the same way."""
+    import types
+
+    target = tmp_path / "plan.json"
+    target.write_text("{}")
+    real_access, real_statvfs = os.access, os.statvfs
+    monkeypatch.setattr(outputs.os, "access", lambda p, mode: False if Path(p) == target else real_access(p, mode))
+    monkeypatch.setattr(
+        outputs.os, "statvfs", lambda p: types.SimpleNamespace(f_flag=flags) if Path(p) == target else real_statvfs(p)
+    )
+    monkeypatch.setattr(engine, "plan", refuse)
+    assert cli.main(["plan", SPEC, "--cloud", "aws", "--json", str(target)]) == 2
+    assert one_line(capsys) == f"groundlink: --json {target}: cannot overwrite ({said})"
