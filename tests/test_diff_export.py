@@ -500,6 +500,34 @@ class TestProject:
         assert code == 2 and out == "" and "holds a stack of project 'weather-api'" in err
 
 
+@pytest.mark.parametrize(
+    "plaintext",
+    ["[" * 500 + "]" * 500, "[" * 100_000 + "]" * 100_000, "NaN", "1" * 5000, '{"a": 1, "a": 2}'],
+    ids=["500-levels", "100000-levels", "nan", "5000-digits", "a-key-twice"],
+)
+def test_a_revealed_secret_the_document_itself_could_not_hold_is_not_compared(plaintext, tmp_path: Path) -> None:
+    """A --show-secrets plaintext is JSON inside the checkpoint's JSON, and was read without the
+    document's own limits: nested deep, it ended the diff in a RecursionError (exit 1, as a data
+    loss refusal would); NaN and a 5,000-digit number were taken as values."""
+    doc = engine_export.export(cached_plan("noaa20.yaml", "aws").to_json())
+    (queue,) = [r for r in doc["deployment"]["resources"] if r["urn"].endswith("::noaa20-events-contacts")]
+    queue["inputs"]["redrivePolicy"] = {engine_export.SIG: engine_export.SECRET_SIG, "plaintext": plaintext}
+    diff = _diff(doc, tmp_path, "aws")
+    assert [(n.name, n.path, n.shown) for n in _compared_apart(diff)] == [
+        ("noaa20-events-contacts", "redrivePolicy", "[secret]")
+    ]
+
+
+@pytest.mark.parametrize("listed", [[["name"]], [{"name": True}], [1, None]], ids=["a-list", "an-object", "no-names"])
+def test_defaults_that_name_no_input_fill_nothing(listed, tmp_path: Path) -> None:
+    """`__defaults` lists the names of the inputs a provider filled; a list or an object inside it
+    (a hand-edited checkpoint) ended the diff in a TypeError."""
+    doc = engine_export.export(cached_plan("noaa20.yaml", "aws").to_json())
+    for resource in doc["deployment"]["resources"]:
+        resource.get("inputs", {})["__defaults"] = listed
+    assert _diff(doc, tmp_path, "aws").changes == ()
+
+
 class TestSecretsInNotes:
     """The diff's notes quote values from OLD (a storage SKU, stream ports, the satellites a
     table lists, where a lifecycle moves objects): they read them as if none could be a secret, so

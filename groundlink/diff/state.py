@@ -412,8 +412,12 @@ def _unwrapped(value: Any, secrets: list[str] | None = None, path: str = "") -> 
         plaintext = value.get("plaintext")
         if isinstance(plaintext, str):
             try:
-                inner = _unwrapped(json.loads(plaintext))
-            except ValueError:
+                # read as the document itself is (no NaN, no number past a double, no deeper
+                # nesting than MAX_DEPTH): a deep plaintext ended the diff in a RecursionError
+                parsed = strict_json(plaintext)
+                _refuse_deep(parsed, "")
+                inner = _unwrapped(parsed)
+            except (ValueError, StateError, RecursionError):
                 return SECRET
             if secrets is not None:
                 secrets.append(path)
@@ -441,7 +445,9 @@ def _without_defaults(value: Any) -> Any:
     itself (auto-names, schema defaults) under `__defaults` and fills them again on the next
     preview, so they are not the program's to change."""
     if isinstance(value, dict):
-        filled = set(value.get("__defaults") or ()) if isinstance(value.get("__defaults"), list) else set()
+        listed = value.get("__defaults")
+        # names only: a list or an object inside it (a hand-edited checkpoint) fills nothing
+        filled = {name for name in listed if isinstance(name, str)} if isinstance(listed, list) else set()
         return {k: _without_defaults(v) for k, v in value.items() if not k.startswith("__") and k not in filled}
     if isinstance(value, list):
         return [_without_defaults(v) for v in value]
