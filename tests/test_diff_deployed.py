@@ -27,6 +27,20 @@ REAL = {
 }
 
 
+def _output_strings(outputs: dict) -> list[tuple[str, str]]:
+    """(top-level output name, a string inside it): the cloud chooses values one level down too,
+    as a system-assigned identity's `identity.principalId`, which the role assignments name."""
+
+    def leaves(value: object) -> list[str]:
+        if isinstance(value, dict):
+            return [leaf for v in value.values() for leaf in leaves(v)]
+        if isinstance(value, list):
+            return [leaf for v in value for leaf in leaves(v)]
+        return [value] if isinstance(value, str) else []
+
+    return [(name, leaf) for name, value in outputs.items() for leaf in leaves(value)]
+
+
 def _deployed(cloud: str, spec: str = "noaa20.yaml") -> dict:
     """The checkpoint a deployment of the noaa20 plan leaves: the stack's own account,
     subscription and tenant, and for every value the provider chose (an output that is none of
@@ -38,8 +52,8 @@ def _deployed(cloud: str, spec: str = "noaa20.yaml") -> dict:
     chosen: dict[str, str] = {}
     for resource in planned:
         given = json.dumps(resource["inputs"])
-        for name, value in resource["outputs"].items():
-            if name in ("region", "location") or not isinstance(value, str) or len(value) < 8:
+        for name, value in _output_strings(resource["outputs"]):
+            if name in ("region", "location") or len(value) < 8:
                 continue  # where it lives is the stack's, not a value the cloud chose
             if cloud == "azure" and name == "id":
                 continue  # an ARM id is the resource's path (subscription, group, type, name), not chosen
@@ -254,3 +268,61 @@ def test_a_refreshed_policy_that_really_changed_is_still_an_update(tmp_path: Pat
     assert [(c.action, c.name, [p.path for p in c.properties]) for c in diff.changes] == [
         ("update", "noaa20-ground-delivery-role-policy", ["policy"])
     ]
+
+
+IMPORTED_STORES = {
+    "aws:s3/bucket:Bucket",
+    "aws:sqs/queue:Queue",
+    "aws:cloudwatch/logGroup:LogGroup",
+    "aws:kinesis/stream:Stream",
+    "aws:glue/catalogDatabase:CatalogDatabase",
+}
+
+
+def _imported(checkpoint: dict) -> dict:
+    """The checkpoint after the README's `pulumi import --file import.json` of the stores: the
+    bridge records as inputs what the provider read, computed attributes included (the name,
+    the Glue catalog's id, the region), no `__defaults`, and of a bucket's conflicting `bucket`
+    and `bucketPrefix` the first by name (pulumi-terraform-bridge extractSchemaInputsObject,
+    deconflict)."""
+    for resource in checkpoint["deployment"]["resources"]:
+        if resource["type"] not in IMPORTED_STORES:
+            continue
+        inputs = {k: v for k, v in resource["inputs"].items() if not k.startswith("__") and k != "bucketPrefix"}
+        for computed in ("bucket", "catalogId", "name", "region"):
+            if computed in resource["outputs"]:
+                inputs[computed] = resource["outputs"][computed]
+        resource["inputs"] = {**inputs, "__defaults": []}
+    return checkpoint
+
+
+def test_stores_re_adopted_by_pulumi_import_diff_as_no_change(tmp_path: Path) -> None:
+    """Each imported store read as replaced (`- bucket`, `+ bucketPrefix`; a Glue database by
+    `catalogId`; queues, log groups and the stream by `name`): 11 data losses refused, where the
+    provider keeps a computed attribute the program leaves out and finds a given one equal to
+    its state."""
+    checkpoint = _imported(_deployed("aws"))
+    imported = [r for r in checkpoint["deployment"]["resources"] if r["type"] in IMPORTED_STORES]
+    assert len(imported) >= 10 and all("bucket" in r["inputs"] for r in imported if r["type"].endswith("Bucket"))
+    path = tmp_path / "aws.imported.json"
+    path.write_text(json.dumps(checkpoint))
+    (diff,) = diff_against(str(path), NOAA20, ["aws"], {"aws": cached_plan("noaa20.yaml", "aws")})
+    assert [(c.action, c.name, [p.path for p in c.properties]) for c in diff.changes] == []
+
+
+def test_an_input_the_provider_does_not_compute_still_changes_when_the_program_drops_or_changes_it(
+    tmp_path: Path,
+) -> None:
+    """Only computed attributes keep their state: a queue's `delaySeconds` (optional, not
+    computed) that the program no longer gives is still a change, and a bucket name prefix the
+    program changes still a replacement."""
+    checkpoint = _deployed("aws")
+    resources = {r["urn"].rsplit("::", 1)[-1] + " " + r["type"]: r for r in checkpoint["deployment"]["resources"]}
+    resources["noaa20-events-contacts aws:sqs/queue:Queue"]["inputs"]["delaySeconds"] = 30
+    resources["noaa20-storage-raw aws:s3/bucket:Bucket"]["inputs"]["bucketPrefix"] = "noaa20-old-raw-"
+    path = tmp_path / "aws.checkpoint.json"
+    path.write_text(json.dumps(checkpoint))
+    (diff,) = diff_against(str(path), NOAA20, ["aws"], {"aws": cached_plan("noaa20.yaml", "aws")})
+    changed = {c.name: (c.action, [p.path for p in c.properties]) for c in diff.changes}
+    assert changed["noaa20-storage-raw"] == ("replace", ["bucketPrefix"])  # its settings follow it
+    assert changed["noaa20-events-contacts"] == ("update", ["delaySeconds"])

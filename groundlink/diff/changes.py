@@ -589,6 +589,8 @@ def _input_changes(
     for change in found:
         if _under(change.path, new.ignored) or _same_azure_location(new.type, change) or _same_json(change):
             continue
+        if _kept_in_state(old, change):
+            continue
         if _unread(change) and change.new != COMPUTED:
             change = PropertyChange(change.path, "~", UNREAD, change.new)
         if change.kind != "+" and _touches(change.path, old.secret_paths):
@@ -600,6 +602,24 @@ def _input_changes(
         elif comparable:
             changes.append(change)
     return changes
+
+
+def _kept_in_state(old: Resource, change: PropertyChange) -> bool:
+    """A change the provider does not see: pulumi-aws (bridged from Terraform) reads the
+    program's inputs against the resource's state, so an input the program leaves out that the
+    provider computes (`preflight.schema.always_in_state`) keeps the state's value, and an input
+    the program gives that equals the state's value changes nothing. A checkpoint written by
+    `pulumi import` holds as inputs every attribute the provider read, computed ones included
+    (pulumi-terraform-bridge `extractSchemaInputsObject`), and no `__defaults`: a re-adopted
+    bucket read as replaced (`- bucket`, `+ bucketPrefix`), a Glue database by `catalogId`, a
+    queue by `name`, and the data-loss gate refused the README's own re-import."""
+    if not old.type.startswith("aws:") or not re.fullmatch(r"\w+", change.path):
+        return False
+    if change.kind == "-":
+        from ..preflight.schema import always_in_state  # the provider SDK, loaded only for such a change
+
+        return change.path in always_in_state(old.type)
+    return change.kind == "+" and change.path in old.outputs and old.outputs[change.path] == change.new
 
 
 def _same_json(change: PropertyChange) -> bool:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -849,25 +849,45 @@ def as_deployed(new: State, old: State) -> State:
 _NOT_PLACEHOLDERS = frozenset({"region", "location"})
 
 
-def _placeholders(resource: Resource, deployed: Resource | None) -> dict[str, str]:
-    """The mock outputs of `resource` -> what OLD records for them: the values the cloud chose
+def _output_leaves(mine: Any, theirs: Any) -> Iterator[tuple[Any, Any]]:
+    """(a mock output's value, OLD's value at the same place) for every leaf of an output, into
+    objects and lists: a system-assigned identity's `identity.principalId`, which a role
+    assignment's `principalId` is built from, sits one level down (OLD's value is None where it
+    records none there)."""
+    if isinstance(mine, dict):
+        for key, value in mine.items():
+            yield from _output_leaves(value, theirs.get(key) if isinstance(theirs, dict) else None)
+    elif isinstance(mine, list):
+        for i, value in enumerate(mine):
+            yield from _output_leaves(value, theirs[i] if isinstance(theirs, list) and i < len(theirs) else None)
+    else:
+        yield mine, theirs
+
+
+def _mock_values(resource: Resource, deployed: Resource) -> Iterator[tuple[str, Any]]:
+    """(a mock output value worth mapping, OLD's value at its place): the values the cloud chose
     (an output that is none of the program's inputs), at least _LEAST_PLACEHOLDER long."""
+    given = _strings(resource.inputs)  # the program's own values: a change of one is a change
+    for name, value in resource.outputs.items():
+        if name in _NOT_PLACEHOLDERS:
+            continue
+        for mine, theirs in _output_leaves(value, deployed.outputs.get(name)):
+            if isinstance(mine, str) and len(mine) >= _LEAST_PLACEHOLDER and not any(mine in text for text in given):
+                yield mine, theirs
+
+
+def _placeholders(resource: Resource, deployed: Resource | None) -> dict[str, str]:
+    """The mock outputs of `resource` -> what OLD records for them."""
     if deployed is None:
         return {}
-    given = _strings(resource.inputs)  # the program's own values: a change of one is a change
     # a value OLD records under some output is no placeholder of another: a saved plan whose
     # mocks gave a topic's `id` its name, where the new ones give its ARN, mapped the unchanged
     # ARN to the old name, and everything built from the ARN read as changed
     recorded = _strings(deployed.outputs)
     found: dict[str, str] = {}
-    for name, value in resource.outputs.items():
-        known = deployed.outputs.get(name)
-        if name in _NOT_PLACEHOLDERS or not (isinstance(value, str) and isinstance(known, str)):
-            continue
-        if value in recorded:
-            continue
-        if value != known and len(value) >= _LEAST_PLACEHOLDER and not any(value in text for text in given):
-            found.setdefault(value, known)
+    for mine, theirs in _mock_values(resource, deployed):
+        if isinstance(theirs, str) and mine != theirs and mine not in recorded:
+            found.setdefault(mine, theirs)
     return found
 
 
@@ -878,16 +898,7 @@ def _unrecorded(resource: Resource, deployed: Resource | None) -> set[str]:
     preview, none."""
     if deployed is None:
         return set()
-    given = _strings(resource.inputs)
-    return {
-        value
-        for name, value in resource.outputs.items()
-        if isinstance(value, str)
-        and name not in _NOT_PLACEHOLDERS
-        and deployed.outputs.get(name) is None
-        and len(value) >= _LEAST_PLACEHOLDER
-        and not any(value in text for text in given)
-    }
+    return {mine for mine, theirs in _mock_values(resource, deployed) if theirs is None}
 
 
 def _alternation(real: Mapping[str, str]) -> re.Pattern[str] | None:

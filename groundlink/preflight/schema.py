@@ -131,6 +131,27 @@ def resource_schema(type_token: str) -> Obj | None:
 
 
 @cache
+def always_in_state(type_token: str) -> frozenset[str]:
+    """The wire names of a pulumi-aws resource's properties that always hold a value in its
+    state: Terraform's Required or Computed attributes, which the bridged SDK types `Output[T]`
+    where an optional one is `Output[Optional[T]]` (`Bucket.bucket`, `Queue.name`,
+    `CatalogDatabase.catalog_id`; not `Bucket.force_destroy`). An input of one of them that a
+    program leaves out keeps its state's value: the provider computes it (the bridge's diff
+    reads the program's inputs against the state). Empty for a type no installed SDK declares."""
+    try:
+        resource = provider_class(type_token)
+    except (ImportError, AttributeError, ValueError, KeyError):
+        return frozenset()
+    found = set()
+    for wire, attr in ((w, a) for a, w in _wire_names(resource).items()):
+        annotation = inspect.signature(getattr(resource, attr).fget).return_annotation
+        (inner,) = typing.get_args(annotation) or (None,)
+        if inner is not None and type(None) not in typing.get_args(inner):
+            found.add(wire)
+    return frozenset(found)
+
+
+@cache
 def _obj(cls: type) -> Obj:
     return Obj(cls)
 
