@@ -1115,3 +1115,23 @@ def test_a_control_character_in_a_capture_s_name_reaches_no_terminal_raw(tmp_pat
     assert main(["query", str(tmp_path / "out"), "SELECT DISTINCT capture_file FROM frame_index"]) == 0
     shown = capsys.readouterr().out
     assert "\x1b" not in shown and "\\x1b]0;PWNED" in shown
+
+
+@pytest.mark.parametrize(("term", "drawn"), [("dumb", False), ("xterm-256color", True)])
+def test_the_progress_bar_is_drawn_on_a_terminal_that_moves_its_cursor_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, term: str, drawn: bool
+) -> None:
+    """Under TERM=dumb rich cannot redraw a bar in place, and ended it with an empty line above
+    the contacts' lines; a terminal that can has its bar, gone once the run ends (transient)."""
+    import sys
+
+    from tests.contactgen import demo_contact
+
+    demo_contact(tmp_path / "raw")
+    monkeypatch.setenv("TERM", term)
+    monkeypatch.delenv("TTY_COMPATIBLE", raising=False)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("noaa20 contact ")
+    assert ("\x1b[" in err) is drawn and (err == "") is not drawn

@@ -166,8 +166,13 @@ def run_process(args: argparse.Namespace) -> int:
             writing_dir(args.out, "--out"),
             # on stderr, whose terminal turns it on: drawn on stdout it went into the file a
             # script reads the contacts' lines from, and nowhere when stdout was redirected
+            # nor on a terminal that moves no cursor (TERM=dumb): there rich can only end the bar
+            # with an empty line above the contacts' lines
             Progress(
-                *columns, console=Console(stderr=True, emoji=False), transient=True, disable=not sys.stderr.isatty()
+                *columns,
+                console=(err := Console(stderr=True, emoji=False)),
+                transient=True,
+                disable=not sys.stderr.isatty() or err.is_dumb_terminal,
             ) as bar,
         ):
             task = bar.add_task("processing", total=total)
