@@ -28,6 +28,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from packaging import tags
+
 from .outputs import MKSTEMP_RANDOM, keep_mode, sibling_stem
 from .runtime.package import AZURE_REQUIREMENTS, PROCESSOR_REQUIREMENTS, pinned
 
@@ -55,6 +57,11 @@ class Bundle:
     filename: str
     unzipped_max: int | None  # the runtime's limit on the extracted size, when it has one
     zipped_max: int | None = None  # the runtime's limit on the package file, when the wheels ride in it
+    # stored, not deflated, where a plan digests the archive's bytes (the Lambda layer is a
+    # Pulumi file asset): deflate's output depends on the zlib the interpreter links (zlib-ng,
+    # the system zlib of Fedora 40 and later, writes other bytes than zlib for the same
+    # entries), and the layer was published again from one teammate's machine to the next
+    stored: bool = False
 
     @property
     def path(self) -> Path:
@@ -76,6 +83,7 @@ BUNDLES = {
         "python/",
         "aws-lambda-layer.zip",
         LAMBDA_UNZIPPED_MAX,
+        stored=True,
     ),
     # Python 3.11 on Linux x86_64 (components/azure/processing.py)
     "azure": Bundle(
@@ -111,6 +119,53 @@ def built_versions(bundle: Bundle) -> dict[str, str]:
     return found
 
 
+def built_for_another_runtime(bundle: Bundle) -> list[str]:
+    """The archive's wheels that the bundle's runtime cannot load, each as `name (its tag)`: a
+    wheel whose tags (its `.dist-info/WHEEL`) hold none that CPython `python_version` on
+    `platforms` takes, as pip decides (packaging.tags). The versions alone were compared: an
+    archive built before a runtime moved (Python 3.11 to 3.12, x86_64 to arm64) passed, and
+    numpy failed to import in the cloud."""
+    python = tuple(int(part) for part in bundle.python_version.split("."))
+    platforms = _with_older_manylinux(bundle.platforms)
+    supported = {
+        *tags.cpython_tags(python_version=python, platforms=platforms),
+        *tags.compatible_tags(python_version=python, platforms=platforms),
+    }
+    wrong = []
+    with zipfile.ZipFile(bundle.path) as archive:
+        for entry in sorted(archive.namelist()):
+            inside = entry.removeprefix(bundle.prefix).split("/")
+            if not entry.startswith(bundle.prefix) or len(inside) != 2 or inside[1] != "WHEEL":
+                continue
+            if not inside[0].endswith(".dist-info"):
+                continue
+            lines = archive.read(entry).decode("utf-8", "replace").splitlines()
+            found = [tag for line in lines if line.startswith("Tag:") for tag in tags.parse_tag(line[4:].strip())]
+            if found and not supported.intersection(found):
+                wrong.append(f"{inside[0].removesuffix('.dist-info').rpartition('-')[0]} ({found[0]})")
+    return wrong
+
+
+_LEGACY_MANYLINUX = {"manylinux2014": 17, "manylinux2010": 12, "manylinux1": 5}
+
+
+def _with_older_manylinux(platforms: Sequence[str]) -> list[str]:
+    """`platforms` and every older glibc's manylinux tag of the same machine, as pip expands a
+    `--platform` it is given (pip's compatibility_tags `_custom_manylinux_platforms`): a wheel
+    for glibc 2.17 installs where 2.28 is asked for."""
+    expanded = list(platforms)
+    for platform in platforms:
+        match = re.fullmatch(r"manylinux_2_(\d+)_(\w+)|(manylinux2014|manylinux2010|manylinux1)_(\w+)", platform)
+        if match is None:
+            continue
+        glibc = int(match[1]) if match[1] else _LEGACY_MANYLINUX[match[3]]
+        machine = match[2] or match[4]
+        for minor in range(glibc, 4, -1):
+            expanded.append(f"manylinux_2_{minor}_{machine}")
+        expanded += [f"{legacy}_{machine}" for legacy, minor in _LEGACY_MANYLINUX.items() if minor <= glibc]
+    return list(dict.fromkeys(expanded))
+
+
 def _stale(bundle: Bundle, before: str) -> str | None:
     """One line when the archive's wheels are not the pinned versions (built before a pin
     changed: `build/` outlives a `git pull` that rebuilds the venv), or None. Shipped as it was,
@@ -130,6 +185,12 @@ def _stale(bundle: Bundle, before: str) -> str | None:
             wrong.append(f"{name} {held or 'missing'} where the pins give {version}")
     # the archive holds what the pins list and nothing more (a requirement dropped since it was built)
     wrong += [f"{name} {found[name]}, which the pins no longer list" for name in sorted(set(found) - set(pinned))]
+    if not wrong and (other := built_for_another_runtime(bundle)):
+        more = f" and {len(other) - 3} more" if len(other) > 3 else ""
+        return (
+            f"processing: {bundle.path} holds wheels for another runtime than CPython {bundle.python_version} on "
+            f"{bundle.platforms[0]} ({'; '.join(other[:3])}{more}): run `make function-deps` again, before {before}"
+        )
     if not wrong:
         return None
     more = f" and {len(wrong) - 3} more" if len(wrong) > 3 else ""
@@ -158,7 +219,9 @@ def unzipped_size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
-def write_zip(folder: Path, archive: Path, prefix: str, fits: Callable[[int], None] | None = None) -> None:
+def write_zip(
+    folder: Path, archive: Path, prefix: str, fits: Callable[[int], None] | None = None, stored: bool = False
+) -> None:
     """Every file under `folder` into `archive` under `prefix` (see `write_entries`), executables
     0755, the rest 0644."""
     files = sorted(p for p in folder.rglob("*") if p.is_file())
@@ -173,14 +236,18 @@ def write_zip(folder: Path, archive: Path, prefix: str, fits: Callable[[int], No
         ),
         archive,
         fits,
+        stored,
     )
 
 
 def write_entries(
-    entries: Iterable[tuple[str, bytes, int]], archive: Path, fits: Callable[[int], None] | None = None
+    entries: Iterable[tuple[str, bytes, int]],
+    archive: Path,
+    fits: Callable[[int], None] | None = None,
+    stored: bool = False,
 ) -> tuple[int, str]:
     """(name, content, mode) entries into `archive` in name order with fixed times: the same
-    entries give the same bytes. Written to a hidden temporary sibling of its own, then moved in
+    entries give the same bytes (`stored`: on any machine, where deflate's depend on its zlib). Written to a hidden temporary sibling of its own, then moved in
     place once `fits` (given the zipped size) accepts it; refused, the temporary file is removed.
     The size and SHA-256 of the bytes written, read before the move: another run writing the same
     archive may replace it at once after. One `.partial` name shared by every run let two runs
@@ -192,11 +259,12 @@ def write_entries(
     partial = Path(name)
     try:
         with open(fd, "w+b") as handle:
-            with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out:
+            method = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            with zipfile.ZipFile(handle, "w", method, compresslevel=None if stored else 9) as out:
                 for entry_name, content, mode in sorted(entries):
                     entry = zipfile.ZipInfo(entry_name, ZIP_EPOCH)
                     entry.external_attr = mode << 16
-                    entry.compress_type = zipfile.ZIP_DEFLATED
+                    entry.compress_type = method
                     out.writestr(entry, content)
             handle.seek(0)
             digest = hashlib.file_digest(handle, "sha256").hexdigest()
@@ -277,7 +345,9 @@ def build(bundle: Bundle, code_size: int = 0) -> Path:
             shutil.rmtree(cache, ignore_errors=True)
         forget_files_outside(target)
         check_size(bundle, unzipped_size(target), code_size)
-        write_zip(target, bundle.path, bundle.prefix, lambda zipped: check_zipped(bundle, zipped, code_size))
+        write_zip(
+            target, bundle.path, bundle.prefix, lambda zipped: check_zipped(bundle, zipped, code_size), bundle.stored
+        )
     return bundle.path
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from importlib import metadata
 from pathlib import Path
 
@@ -69,6 +70,39 @@ def test_the_archive_is_the_same_bytes_for_the_same_files_with_the_runtime_prefi
     assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
     assert [i.external_attr >> 16 for i in infos] == [0o644, 0o644, 0o755]
     assert not list(tmp_path.glob(".*.tmp")) and not list((tmp_path / "two").glob(".*.tmp"))
+
+
+def test_the_lambda_layer_s_bytes_do_not_depend_on_the_zlib_of_the_machine_that_builds_it(
+    tmp_path, monkeypatch
+) -> None:
+    """Deflate's output depends on the zlib the interpreter links (zlib-ng writes other bytes
+    than zlib), and the plan digests the layer's bytes: built on another teammate's machine, the
+    layer was published again. It is stored, which no zlib writes: the same bytes with a deflate
+    that differs, and with none at all. The Flex package, digested by its files, stays deflated."""
+    assert functiondeps.BUNDLES["aws"].stored and not functiondeps.BUNDLES["azure"].stored
+    tree = _tree(tmp_path / "tree")
+    built, deflated = tmp_path / "a.zip", tmp_path / "deflated.zip"
+    functiondeps.write_zip(tree, built, "python/", stored=True)
+    functiondeps.write_zip(tree, deflated, "python/")
+
+    class OtherDeflate:  # another implementation's choices: valid, but other bytes
+        Z_DEFAULT_COMPRESSION, DEFLATED, MAX_WBITS = -1, 8, 15
+        crc32 = staticmethod(zlib.crc32)
+
+        @staticmethod
+        def compressobj(*args):
+            return zlib.compressobj(0, *args[1:])
+
+    for other in (OtherDeflate, None):
+        monkeypatch.setattr(zipfile, "zlib", other)
+        again = tmp_path / f"again-{other is None}.zip"
+        functiondeps.write_zip(tree, again, "python/", stored=True)
+        assert again.read_bytes() == built.read_bytes()
+        if other is not None:  # where deflate's bytes are another zlib's
+            functiondeps.write_zip(tree, tmp_path / "other.zip", "python/")
+            assert (tmp_path / "other.zip").read_bytes() != deflated.read_bytes()
+    with zipfile.ZipFile(built) as archive:
+        assert {info.compress_type for info in archive.infolist()} == {zipfile.ZIP_STORED}
 
 
 def test_a_missing_archive_is_one_line_naming_the_make_target(tmp_path, monkeypatch) -> None:
@@ -141,3 +175,26 @@ def test_records_of_removed_console_scripts_are_dropped(tmp_path):
     (info / "RECORD").write_text("../../bin/f2py,sha256=def,200\n" + kept + "../../bin/numpy-config,sha256=g,9\n")
     functiondeps.forget_files_outside(tmp_path)
     assert (info / "RECORD").read_text() == kept
+
+
+@pytest.mark.parametrize("cloud", ["aws", "azure"])
+def test_an_archive_of_wheels_for_another_runtime_is_one_line_naming_them(tmp_path, monkeypatch, cloud) -> None:
+    """Only the versions were compared: an archive built before a runtime moved (Python 3.11 to
+    3.12, x86_64 to arm64) passed with the right pins, and numpy failed to import in the cloud.
+    A wheel's tags must hold one the runtime takes, as pip decides; a pure wheel fits any."""
+    bundle = BUNDLES[cloud]
+    other = "cp311-cp311-manylinux_2_17_x86_64" if cloud == "aws" else "cp312-cp312-manylinux_2_17_x86_64"
+    # an older glibc than the ones named installs as pip expands them (numpy 2.4 is manylinux_2_27)
+    fitting = "cp312-cp312-manylinux_2_27_aarch64" if cloud == "aws" else "cp311-cp311-manylinux_2_24_x86_64"
+    numpy = f"{bundle.prefix}numpy-{metadata.version('numpy')}.dist-info/WHEEL"
+    dpkt = f"{bundle.prefix}dpkt-{metadata.version('dpkt')}.dist-info/WHEEL"
+    monkeypatch.chdir(tmp_path)
+    stand_in(tmp_path, bundle, [(numpy, f"Wheel-Version: 1.0\nTag: {other}\n".encode(), 0o644)])
+    before = "pulumi preview or up" if cloud == "aws" else "make flex-package"
+    assert functiondeps.missing(cloud) == (
+        f"processing: {bundle.path} holds wheels for another runtime than CPython {bundle.python_version} on "
+        f"{bundle.platforms[0]} (numpy ({other})): run `make function-deps` again, before {before}"
+    )
+    fits = [(numpy, f"Tag: {fitting}\n".encode(), 0o644), (dpkt, b"Tag: py3-none-any\n", 0o644)]
+    stand_in(tmp_path, bundle, fits)
+    assert functiondeps.missing(cloud) is None

@@ -1387,7 +1387,8 @@ def test_the_package_imports_on_its_own(tmp_path: Path) -> None:
         shutil.copyfile(source, tmp_path / name)
     script = (
         "import sys; sys.path.insert(0, sys.argv[1])\n"
-        "import groundlink.runtime.aws_lambda, groundlink.runtime.job, groundlink.processing.processor\n"
+        "import groundlink.runtime.aws_lambda, groundlink.runtime.azure_functions, groundlink.runtime.job\n"
+        "import groundlink.processing.processor\n"
         "own = sorted(m.__file__ for n, m in sys.modules.items() if n.startswith('groundlink') and m.__file__)\n"
         "assert all(f.startswith(sys.argv[1]) for f in own), own\n"
         "print(len(own))\n"
@@ -1395,6 +1396,16 @@ def test_the_package_imports_on_its_own(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert int(done.stdout) > 10
+
+
+def test_the_package_holds_no_module_the_runtime_does_not_import() -> None:
+    """Every module of groundlink.processing went into the cloud: `query` (DuckDB, for the CLI)
+    and `throughput` (the benchmark's), which cannot import there, and an edit of either changed
+    the Lambda code and the Flex and image digests with no code the cloud runs changed."""
+    files = package_files()
+    assert {"groundlink/processing/processor.py", "groundlink/interrupt.py"} <= set(files)
+    assert not {"groundlink/processing/query.py", "groundlink/processing/throughput.py"} & set(files)
+    assert "groundlink/processing/__init__.py" in files and "groundlink/inputs.py" not in files
 
 
 def test_a_partner_name_used_again_the_next_day_keeps_the_earlier_contacts_products(tmp_path: Path, capsys) -> None:

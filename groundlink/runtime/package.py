@@ -1,6 +1,7 @@
-"""What the cloud runs: the files of `groundlink.processing` and `groundlink.runtime` (and the
-one module of groundlink's own they import, `interrupt`), plus the third-party requirements
-they import, pinned to the versions installed with groundlink.
+"""What the cloud runs: the files of `groundlink.runtime` and every module of groundlink's own
+they import (the processor in `groundlink.processing`, `interrupt`), found by following their
+imports, plus the third-party requirements they import, pinned to the versions installed with
+groundlink.
 
 Both clouds' functions and the container image are built from this one list, so the code in
 the cloud is the code `groundlink process` runs on a laptop.
@@ -8,14 +9,14 @@ the cloud is the code `groundlink process` runs on a laptop.
 
 from __future__ import annotations
 
+import ast
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]  # the groundlink package
-PACKAGES = ("processing", "runtime")
-MODULES = ("interrupt",)  # the processor holds stop signals back while it commits a contact
+ENTRY_PACKAGE = "runtime"  # the handlers and the job, whose imports say what else goes
 # What the processor imports (docs/processing.md); pinned to the installed versions.
 PROCESSOR_REQUIREMENTS = ("dpkt", "numpy", "pyarrow")
 # What the Azure runtime loads on the app (azure-functions, azure-identity, azure-storage-blob,
@@ -50,18 +51,64 @@ AZURE_FUNCTION_APP = "from groundlink.runtime.azure_functions import build_app\n
 
 
 def package_files() -> dict[str, Path]:
-    """Archive path -> source file, for every module the runtime needs (no tests, no caches)."""
+    """Archive path -> source file, for every module the runtime needs (no tests, no caches):
+    the entry package's modules and what they import of groundlink, transitively, each with its
+    packages' `__init__.py`. Every module of `processing` went before, `query` (DuckDB, the CLI's
+    `groundlink query`) and `throughput` (the benchmark's) among them: neither imports in the
+    cloud, and an edit of either changed the Lambda code and the Flex and image digests, telling
+    the operator to upload and rebuild with no code of theirs changed."""
+    todo = [
+        path
+        for path in sorted((ROOT / ENTRY_PACKAGE).glob("*.py"))
+        # a module import can load: an editor's lock file (Emacs's `.#processor.py`, a dangling
+        # link) or a macOS copy's `._classify.py` beside them crashed the Azure plan, or put a
+        # file in the Lambda code that changed it with no code changed
+        if path.stem.isidentifier() and path.is_file()
+    ]
     files = {"groundlink/__init__.py": ROOT / "__init__.py"}
-    for module in MODULES:
-        files[f"groundlink/{module}.py"] = ROOT / f"{module}.py"
-    for package in PACKAGES:
-        for path in sorted((ROOT / package).glob("*.py")):
-            # a module import can load: an editor's lock file (Emacs's `.#processor.py`, a
-            # dangling link) or a macOS copy's `._classify.py` beside them crashed the Azure
-            # plan, or put a file in the Lambda code that changed it with no code changed
-            if path.stem.isidentifier() and path.is_file():
-                files[f"groundlink/{package}/{path.name}"] = path
-    return files
+    while todo:
+        path = todo.pop()
+        archived = "groundlink/" + path.relative_to(ROOT).as_posix()
+        if archived in files and path.name != "__init__.py":
+            continue
+        files[archived] = path
+        for parent in path.relative_to(ROOT).parents[:-1]:  # the packages it sits in
+            files[f"groundlink/{parent.as_posix()}/__init__.py"] = ROOT / parent / "__init__.py"
+        todo.extend(
+            found for found in map(_module_file, _groundlink_imports(path)) if found and found not in files.values()
+        )
+    return dict(sorted(files.items()))
+
+
+def _groundlink_imports(path: Path) -> Iterator[str]:
+    """The dotted names of groundlink's own modules `path` imports, wherever in it (a function's
+    deferred import included), leaving out those under `if TYPE_CHECKING:`, which never run."""
+    module = ".".join(("groundlink", *path.relative_to(ROOT).with_suffix("").parts))
+    package = module.removesuffix(".__init__") if path.name == "__init__.py" else module.rpartition(".")[0]
+    todo: list[ast.AST] = [ast.parse(path.read_bytes(), str(path))]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.If) and ast.unparse(node.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING"):
+            todo.extend(node.orelse)
+            continue
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package.split(".")[: len(package.split(".")) - node.level + 1] if node.level else []
+            named = ".".join([*base, *([node.module] if node.module else [])])
+            yield named
+            yield from (f"{named}.{alias.name}" for alias in node.names)  # `from . import delivery`
+        todo.extend(ast.iter_child_nodes(node))
+
+
+def _module_file(name: str) -> Path | None:
+    """The source file of groundlink module `name` (a package's `__init__.py`), or None for a
+    name that is no module of groundlink's (a class, another package)."""
+    head, *parts = name.split(".")
+    if head != "groundlink" or not parts:
+        return None
+    module, package = ROOT.joinpath(*parts).with_suffix(".py"), ROOT.joinpath(*parts, "__init__.py")
+    return module if module.is_file() else package if package.is_file() else None
 
 
 def files_digest(files: Mapping[str, bytes]) -> str:
