@@ -641,13 +641,17 @@ def test_an_archive_a_plan_could_not_read_is_not_compared_not_an_update(tmp_path
     (diff,) = diff_against(
         str(saved), NOAA20, ["aws"], planner=lambda spec, cloud: Plan.from_json(with_source(new_source))
     )
-    if updated:
-        (change,) = diff.changes
-        assert (change.name, change.action, [p.path for p in change.properties]) == (
+    if updated:  # the archive's new version is published as a new layer, which the function takes
+        changed = {c.name: (c.action, {p.path for p in c.properties}) for c in diff.changes}
+        assert changed.keys() == {
+            "noaa20-processing-dependencies",
             "noaa20-processing-dependencies-archive",
-            "update",
-            ["source"],
-        )
+            "noaa20-processing-function",
+        }
+        assert changed["noaa20-processing-dependencies-archive"] == ("update", {"source"})
+        layer_action, layer_inputs = changed["noaa20-processing-dependencies"]
+        assert layer_action == "replace" and "s3ObjectVersion" in layer_inputs
+        assert changed["noaa20-processing-function"] == ("update", {"layers"})
         assert diff.not_compared == ()
     else:
         assert diff.changes == ()
@@ -865,3 +869,28 @@ def test_a_job_definition_retagged_keeps_its_revision_and_the_pipe_its_target():
     assert not [p for c in diff.changes for p in c.properties if p.new == COMPUTED]
     pipe = change_of(diff, "aws:pipes/pipe:Pipe", "noaa20-processing-pipe")
     assert {p.path.split(".")[0] for p in pipe.properties} <= {"tags", "tagsAll"}
+
+
+@pytest.mark.parametrize(("path", "renewed"), [("sourceHash", True), ("contentType", True), ("tags", False)])
+def test_a_layer_archive_uploaded_again_publishes_a_new_layer_the_function_takes(tmp_path, path, renewed):
+    """A content change of the layer's S3 object uploads a new version of it, whose id the layer's
+    `s3ObjectVersion` reads (terraform-provider-aws: `version_id` new-computed on a content change):
+    the diff said the object alone was updated, where a preview publishes a new layer version and
+    updates the function. A retag keeps the version."""
+    plan = cached_plan("noaa20.yaml", "aws").to_json()
+    (archive,) = [r for r in plan["resources"] if r["type"] == "aws:s3/bucketObjectv2:BucketObjectv2"]
+    archive["inputs"][path] = {"other": "x"} if path == "tags" else "sha256:" + "0" * 64
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(plan))
+    (diff,) = diff_against(str(old), str(SPECS / "noaa20.yaml"), ["aws"], {"aws": cached_plan("noaa20.yaml", "aws")})
+    assert change_of(diff, "aws:s3/bucketObjectv2:BucketObjectv2", archive["name"]).action == "update"
+    names = {(c.type, c.name): c for c in diff.changes}
+    layer = names.get(("aws:lambda/layerVersion:LayerVersion", "noaa20-processing-dependencies"))
+    function = names.get(("aws:lambda/function:Function", "noaa20-processing-function"))
+    if not renewed:
+        assert layer is None and function is None
+        return
+    assert layer is not None and layer.action == "replace" and "s3ObjectVersion" in layer.forced_by
+    assert function is not None and function.action == "update"
+    assert [(p.path, p.new) for p in function.properties] == [("layers", COMPUTED)]
+    assert not diff.data_loss

@@ -34,6 +34,33 @@ COMPUTED = "(computed)"  # an input whose value is only known once a replaced (o
 # batch.JobDefinition: "When updating a job definition a new revision is created"; the previous
 # one deregistered by default), so what reads its ARN (the pipe's target parameters) changes too.
 RENEWED_BY_UPDATE: frozenset[str] = frozenset({"aws:batch/jobDefinition:JobDefinition"})
+# An S3 object whose content changes is uploaded again as a new version, and its `versionId` is
+# unknown until then (terraform-provider-aws internal/service/s3/object.go
+# resourceObjectCustomizeDiff: `SetNewComputed("version_id")` when hasObjectContentChanges), so
+# what reads it changes too: the Lambda layer's `s3ObjectVersion`, which publishes a new layer
+# version, and the function that names it. The keys of hasObjectContentChanges, as wire names.
+S3_OBJECT = "aws:s3/bucketObjectv2:BucketObjectv2"
+S3_OBJECT_CONTENT: frozenset[str] = frozenset(
+    {
+        "bucketKeyEnabled",
+        "cacheControl",
+        "checksumAlgorithm",
+        "contentBase64",
+        "contentDisposition",
+        "contentEncoding",
+        "contentLanguage",
+        "contentType",
+        "content",
+        "etag",
+        "kmsKeyId",
+        "metadata",
+        "serverSideEncryption",
+        "source",
+        "sourceHash",
+        "storageClass",
+        "websiteRedirect",
+    }
+)
 PROVIDER_REGION = "(provider region)"  # the region the resource's provider deploys into
 PROTECTION = "(protect)"  # protect or retainOnDelete, which `pulumi destroy` and a delete honour
 # What a checkpoint says the next update does to a resource whatever its inputs (state.PENDING),
@@ -724,10 +751,12 @@ def _renews(change: Change) -> bool:
     """An update that makes a new object under a new ARN (RENEWED_BY_UPDATE): of a job
     definition, any change but its tags, which the provider applies to the revision it has
     (terraform-provider-aws resourceJobDefinitionUpdate: a new revision only
-    `if d.HasChangesExcept(names.AttrTags, names.AttrTagsAll)`)."""
-    return change.type in RENEWED_BY_UPDATE and any(
-        p.path.split(".")[0] not in ("tags", "tagsAll") for p in change.properties
-    )
+    `if d.HasChangesExcept(names.AttrTags, names.AttrTagsAll)`); of an S3 object, a change of
+    its content (S3_OBJECT_CONTENT), which uploads a new version of it."""
+    changed = {p.path.split(".")[0] for p in change.properties}
+    if change.type == S3_OBJECT:
+        return bool(changed & S3_OBJECT_CONTENT)
+    return change.type in RENEWED_BY_UPDATE and bool(changed - {"tags", "tagsAll"})
 
 
 def diff_states(old: State, new: State) -> Diff:
