@@ -146,6 +146,12 @@ def built_for_another_runtime(bundle: Bundle) -> list[str]:
     return wrong
 
 
+def _deflated(bundle: Bundle) -> bool:
+    """The archive holds a compressed entry."""
+    with zipfile.ZipFile(bundle.path) as archive:
+        return any(info.compress_type != zipfile.ZIP_STORED for info in archive.infolist())
+
+
 _LEGACY_MANYLINUX = {"manylinux2014": 17, "manylinux2010": 12, "manylinux1": 5}
 
 
@@ -173,7 +179,11 @@ def _stale(bundle: Bundle, before: str) -> str | None:
     digest still matched the plan's."""
     try:
         found = built_versions(bundle)
-    except (OSError, zipfile.BadZipFile) as error:
+        # the wheels' tags and the entries' compression are read from the archive too: a damaged
+        # entry (a bad CRC, a `Tag:` line packaging cannot parse) is the archive's to rebuild
+        other = built_for_another_runtime(bundle)
+        deflated = bundle.stored and _deflated(bundle)
+    except (OSError, zipfile.BadZipFile, ValueError) as error:
         return f"processing: {bundle.path} cannot be read ({error}): run `make function-deps` again, before {before}"
     wrong = []
     pinned = {}
@@ -185,7 +195,14 @@ def _stale(bundle: Bundle, before: str) -> str | None:
             wrong.append(f"{name} {held or 'missing'} where the pins give {version}")
     # the archive holds what the pins list and nothing more (a requirement dropped since it was built)
     wrong += [f"{name} {found[name]}, which the pins no longer list" for name in sorted(set(found) - set(pinned))]
-    if not wrong and (other := built_for_another_runtime(bundle)):
+    if not wrong and deflated:
+        # built before the layer was stored: its bytes are those of the builder's zlib, and a
+        # stored layer built elsewhere differs from it, so each one's `up` published it again
+        return (
+            f"processing: {bundle.path} was built deflated, where the layer is now stored so that every machine "
+            f"builds the same bytes: run `make function-deps` again, before {before}"
+        )
+    if not wrong and other:
         more = f" and {len(other) - 3} more" if len(other) > 3 else ""
         return (
             f"processing: {bundle.path} holds wheels for another runtime than CPython {bundle.python_version} on "

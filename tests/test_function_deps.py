@@ -198,3 +198,41 @@ def test_an_archive_of_wheels_for_another_runtime_is_one_line_naming_them(tmp_pa
     fits = [(numpy, f"Tag: {fitting}\n".encode(), 0o644), (dpkt, b"Tag: py3-none-any\n", 0o644)]
     stand_in(tmp_path, bundle, fits)
     assert functiondeps.missing(cloud) is None
+
+
+def test_a_layer_built_deflated_before_it_was_stored_is_one_line_asking_for_a_rebuild(tmp_path, monkeypatch) -> None:
+    """Its bytes are those of the zlib that built it, and a stored layer built elsewhere differs:
+    each teammate's `up` published the layer again until everyone rebuilt, which nothing said.
+    The Flex package stays deflated."""
+    monkeypatch.chdir(tmp_path)
+    for cloud in ("aws", "azure"):
+        bundle = BUNDLES[cloud]
+        built = stand_in(tmp_path, bundle)
+        with zipfile.ZipFile(built) as archive:
+            entries = [(info.filename, archive.read(info), 0o644) for info in archive.infolist()]
+        functiondeps.write_entries(entries, built)  # deflated, as before the layer was stored
+        before = "pulumi preview or up" if cloud == "aws" else "make flex-package"
+        assert functiondeps.missing(cloud) == (
+            None
+            if cloud == "azure"
+            else f"processing: {bundle.path} was built deflated, where the layer is now stored so that every machine "
+            f"builds the same bytes: run `make function-deps` again, before {before}"
+        )
+
+
+@pytest.mark.parametrize("damage", ["crc", "tag"])
+def test_an_archive_whose_wheel_tags_cannot_be_read_is_one_line(tmp_path, monkeypatch, damage) -> None:
+    """The tags are read from each wheel's `.dist-info/WHEEL`: a damaged entry ended
+    `pulumi preview` and `make flex-package` in a traceback (BadZipFile, InvalidTag)."""
+    monkeypatch.chdir(tmp_path)
+    bundle = BUNDLES["aws"]
+    wheel = f"{bundle.prefix}numpy-{metadata.version('numpy')}.dist-info/WHEEL"
+    text = b"Tag: cp312-cp312-manylinux_2_28_aarch64\n" if damage == "crc" else b"Tag: cp312\n"
+    built = stand_in(tmp_path, bundle, [(wheel, text, 0o644)])
+    if damage == "crc":
+        data = bytearray(built.read_bytes())
+        data[data.index(text)] ^= 0xFF  # a flipped byte in the stored entry
+        built.write_bytes(bytes(data))
+    line = functiondeps.missing("aws")
+    assert line is not None and line.startswith(f"processing: {bundle.path} cannot be read (")
+    assert line.endswith("): run `make function-deps` again, before pulumi preview or up")

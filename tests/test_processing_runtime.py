@@ -1725,3 +1725,36 @@ def test_the_container_job_prints_a_failure_naming_a_partner_s_key_escaped(monke
         "\x1b" not in err
         and err == "groundlink job: the message failed: raw object partner/x\\x1b[2Jy.pcap: cut short\n"
     )
+
+
+def test_the_package_follows_imports_through_packages_and_functions_but_not_type_checking(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A package's `__init__.py` was added unread: a module only it imports (`from . import
+    extra`) was left out, and the cloud would fail at import with no test of the checkout failing."""
+    from groundlink.runtime import package
+
+    tree = {
+        "__init__.py": "",
+        "runtime/__init__.py": "",
+        "runtime/entry.py": "from ..processing.core import thing\n\ndef later():\n    import groundlink.later\n",
+        "processing/__init__.py": "from . import extra\n",
+        "processing/core.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .. import typed_only\nthing = 1\n",
+        "processing/extra.py": "",
+        "processing/unused.py": "",
+        "later.py": "",
+        "typed_only.py": "",
+    }
+    for name, text in tree.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    monkeypatch.setattr(package, "ROOT", tmp_path)
+    assert sorted(package.package_files()) == [
+        "groundlink/__init__.py",
+        "groundlink/later.py",
+        "groundlink/processing/__init__.py",
+        "groundlink/processing/core.py",
+        "groundlink/processing/extra.py",
+        "groundlink/runtime/__init__.py",
+        "groundlink/runtime/entry.py",
+    ]

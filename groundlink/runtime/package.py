@@ -58,25 +58,26 @@ def package_files() -> dict[str, Path]:
     cloud, and an edit of either changed the Lambda code and the Flex and image digests, telling
     the operator to upload and rebuild with no code of theirs changed."""
     todo = [
-        path
-        for path in sorted((ROOT / ENTRY_PACKAGE).glob("*.py"))
-        # a module import can load: an editor's lock file (Emacs's `.#processor.py`, a dangling
-        # link) or a macOS copy's `._classify.py` beside them crashed the Azure plan, or put a
-        # file in the Lambda code that changed it with no code changed
-        if path.stem.isidentifier() and path.is_file()
+        ROOT / "__init__.py",
+        *(
+            path
+            for path in sorted((ROOT / ENTRY_PACKAGE).glob("*.py"))
+            # a module import can load: an editor's lock file (Emacs's `.#processor.py`, a
+            # dangling link) or a macOS copy's `._classify.py` beside them crashed the Azure
+            # plan, or put a file in the Lambda code that changed it with no code changed
+            if path.stem.isidentifier() and path.is_file()
+        ),
     ]
-    files = {"groundlink/__init__.py": ROOT / "__init__.py"}
+    files: dict[str, Path] = {}
     while todo:
         path = todo.pop()
         archived = "groundlink/" + path.relative_to(ROOT).as_posix()
-        if archived in files and path.name != "__init__.py":
+        if archived in files:
             continue
         files[archived] = path
-        for parent in path.relative_to(ROOT).parents[:-1]:  # the packages it sits in
-            files[f"groundlink/{parent.as_posix()}/__init__.py"] = ROOT / parent / "__init__.py"
-        todo.extend(
-            found for found in map(_module_file, _groundlink_imports(path)) if found and found not in files.values()
-        )
+        # the packages it sits in run first, and what their `__init__.py` imports goes too
+        todo.extend(ROOT / parent / "__init__.py" for parent in path.relative_to(ROOT).parents[:-1])
+        todo.extend(found for found in map(_module_file, _groundlink_imports(path)) if found is not None)
     return dict(sorted(files.items()))
 
 
