@@ -759,6 +759,33 @@ def _renews(change: Change) -> bool:
     return change.type in RENEWED_BY_UPDATE and bool(changed - {"tags", "tagsAll"})
 
 
+def _version_ids(old: Resource, new: Resource) -> frozenset[str]:
+    """An S3 object's version ids, as OLD and NEW record them: what a content update changes."""
+    return frozenset(
+        v for v in (old.outputs.get("versionId"), new.outputs.get("versionId")) if isinstance(v, str) and v
+    )
+
+
+def _reads_what_changes(before: Resource, after: Resource, prop: str, changing: frozenset[str] | None) -> bool:
+    """Input `prop` reads an output of a replaced or renewed resource that changes: any, where
+    every output does (`changing` None), else one holding a value in `changing` on either side
+    (the layer's `s3ObjectVersion`, not its `s3Key`, which the same object gives)."""
+    if changing is None:
+        return True
+    return bool(changing & (_texts(before.inputs.get(prop)) | _texts(after.inputs.get(prop))))
+
+
+def _texts(value: Any) -> set[str]:
+    """Every string inside a value."""
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, dict):
+        return {text for v in value.values() for text in _texts(v)}
+    if isinstance(value, list):
+        return {text for v in value for text in _texts(v)}
+    return set()
+
+
 def diff_states(old: State, new: State) -> Diff:
     """Every create, update, replace and delete that turns OLD into NEW."""
     old = align(old, new)
@@ -769,13 +796,23 @@ def diff_states(old: State, new: State) -> Diff:
         if r.type == BLOB_CONTAINER and k not in old.resources and isinstance(r.inputs.get("containerName"), str)
     )
     replaced: set[str] = set()
+    # of a resource renewed by an update, the outputs that change (an S3 object's new version
+    # id), where the rest stay (its key, bucket, ARN); absent: every output, as of a replacement
+    renewed_only: dict[str, frozenset[str]] = {}
     computed: dict[str, set[str]] = {}
     decided: dict[str, Change] = {}
     uncompared: dict[str, list[NotCompared]] = {}
     while True:  # until no replacement makes another input unknown (a fixpoint: the set only grows)
         for key in common:
             before, after = old.resources[key], new.resources[key]
-            unknown = {prop for prop, deps in after.dependencies.items() if replaced.intersection(deps)}
+            unknown = {
+                prop
+                for prop, deps in after.dependencies.items()
+                if any(
+                    _reads_what_changes(before, after, prop, renewed_only.get(dep))
+                    for dep in replaced.intersection(deps)
+                )
+            }
             computed[key] = unknown
             opaque: list[PropertyChange] = []
             props = _input_changes(before, after, unknown, opaque)
@@ -829,6 +866,13 @@ def diff_states(old: State, new: State) -> Diff:
                     sooner,
                 )
         now = {k for k, c in decided.items() if c.action == "replace" or _renews(c)}
+        renewed_only = {
+            k: versions
+            for k in now
+            if decided[k].action != "replace"
+            and decided[k].type == S3_OBJECT
+            and (versions := _version_ids(old.resources[k], new.resources[k]))
+        }
         if now == replaced:
             break
         replaced = now
