@@ -150,6 +150,7 @@ class _OneLineErrors(argparse.ArgumentParser):
     subcommands' parsers are of this class too (add_subparsers takes the parser's own)."""
 
     _given: tuple[str, ...] = ()  # the command line parse_args was given (the top-level parser's)
+    _taken_sql: str | None = None  # the SQL a `query` line gave, for the hint on words left over
 
     def __init__(self, *args: typing.Any, **kwargs: typing.Any) -> None:
         super().__init__(*args, **kwargs)
@@ -250,6 +251,7 @@ class _OneLineErrors(argparse.ArgumentParser):
             self.error(self._unrecognized(before))
         if extras:
             chosen = self._subcommand(getattr(parsed, "command", None)) or self
+            chosen._taken_sql = getattr(parsed, "sql", None)
             chosen.error(chosen._unrecognized(extras))
         if getattr(parsed, "allow_data_loss", False) and getattr(parsed, "against", "") is None:
             # plan, check, compare: the flag accepts what the diff against OLD finds, and there is none
@@ -304,7 +306,8 @@ class _OneLineErrors(argparse.ArgumentParser):
         hint += "".join(
             f" ({flag} takes no value{_where_it_writes(flag, word)})" for flag, word in self._valued(extras)
         )
-        split = not any(c.isspace() for extra in extras for c in extra)  # a statement given whole has spaces
+        taken = self._taken_sql  # the SQL argparse took, set by parse_args
+        split = isinstance(taken, str) and not any(c.isspace() for c in taken)  # quoted SQL holds spaces
         if any(a.dest == "sql" for a in self._actions) and split and any(extra[:1] != "-" for extra in extras):
             # `query DIR SELECT 1`: the shell split the SQL, and only its first word was taken
             hint += ' (SQL of several words is one argument: quote it, "SELECT ...")'
@@ -372,6 +375,24 @@ def _own_bytes(error: UnicodeError) -> tuple[bytes, int]:
 codecs.register_error(OWN_BYTES, _own_bytes)
 
 
+def _stream_settings() -> list[tuple[typing.Any, str | None, str | None]]:
+    """(stream, encoding, errors) of stdout and stderr, for `_restore_streams`."""
+    return [
+        (stream, getattr(stream, "encoding", None), getattr(stream, "errors", None))
+        for stream in (sys.stdout, sys.stderr)
+    ]
+
+
+def _restore_streams(settings: list[tuple[typing.Any, str | None, str | None]]) -> None:
+    """The streams' encoding and errors as an in-process caller had them before `_utf8_output`:
+    left as the command set them, a caller's later write of a lone surrogate went out as a raw
+    byte where Python would have escaped it."""
+    for stream, encoding, errors in settings:
+        if hasattr(stream, "reconfigure") and (stream.encoding, stream.errors) != (encoding, errors):
+            with contextlib.suppress(OSError, ValueError):  # a closed pipe, a stream closed meanwhile
+                stream.reconfigure(encoding=encoding, errors=errors)
+
+
 def _utf8_output() -> None:
     """Spec values, resource names and reports are UTF-8 whatever the locale says (a C or
     latin-1 locale would otherwise end a plan in UnicodeEncodeError). A file name that is not
@@ -416,6 +437,7 @@ def _main(argv: list[str] | None) -> int:
     warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"pulumi(_[a-z_]+)?(\.|$)")
     interrupt.forget()
     stdout, stderr = sys.stdout, sys.stderr
+    settings = _stream_settings()
     try:
         _utf8_output()
         sys.stdout = _GuardedOutput(stdout if stdout is not None else typing.cast(typing.TextIO, _ClosedStream()))
@@ -458,6 +480,7 @@ def _main(argv: list[str] | None) -> int:
     finally:
         interrupt.take_back()
         sys.stdout, sys.stderr = stdout, stderr
+        _restore_streams(settings)
         sys.unraisablehook = previous_hook
         warnings.showwarning = previous_show
 

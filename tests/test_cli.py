@@ -260,11 +260,12 @@ def test_a_command_that_loaded_duckdb_exits_as_usual_and_says_nothing_of_leaks(t
         (["help"], "groundlink: argument command: invalid choice: 'help' (choose from 'validate', 'schema', 'plan', 'check', 'compare', 'process', 'query', 'preflight', 'diff'); see groundlink --help"),
         # SQL the shell split into words: only its first word was taken, and the rest named alone
         (["query", "products", "SELECT", "1"], "groundlink: query: unrecognized arguments: 1 (SQL of several words is one argument: quote it, \"SELECT ...\"); see groundlink query --help"),
+        (["query", "products", "SELECT 1", "out.csv"], "groundlink: query: unrecognized arguments: out.csv; see groundlink query --help"),
         # a file given to a flag that takes none (plan's and check's --json take one, diff's prints)
         (["diff", "a.yaml", "b.yaml", "--cloud", "aws", "--json", "out.json"], "groundlink: diff: unrecognized arguments: out.json (--json takes no value: the JSON goes to standard output; redirect it, > out.json); see groundlink diff --help"),
         (["compare", "x.yaml", "--out", "o", "--serial", "yes"], "groundlink: compare: unrecognized arguments: yes (--serial takes no value); see groundlink compare --help"),
     ],
-    ids=["not-a-number", "missing-argument", "not-a-choice", "no-command", "unknown-option", "unknown-option-value", "extra-argument", "misspelt-top-level-flag", "option-before-the-command", "option-after-the-command", "path-taken-for-an-option", "misspelt-flag-and-no-spec", "option-after-double-dash", "abbreviation-and-a-missing-option", "abbreviation-and-no-spec", "negative-number-and-no-directory", "double-dash-and-no-new", "against-twice", "cloud-twice", "option-before-its-command", "value-starting-with-a-dash", "no-value", "value-left-out-before-an-option", "abbreviated-flag-and-a-dash-value", "dash-value-and-a-later-double-dash", "misspelt-command", "command-in-capitals", "help-as-a-command", "unquoted-sql", "file-for-a-valueless-json", "value-for-a-switch"],
+    ids=["not-a-number", "missing-argument", "not-a-choice", "no-command", "unknown-option", "unknown-option-value", "extra-argument", "misspelt-top-level-flag", "option-before-the-command", "option-after-the-command", "path-taken-for-an-option", "misspelt-flag-and-no-spec", "option-after-double-dash", "abbreviation-and-a-missing-option", "abbreviation-and-no-spec", "negative-number-and-no-directory", "double-dash-and-no-new", "against-twice", "cloud-twice", "option-before-its-command", "value-starting-with-a-dash", "no-value", "value-left-out-before-an-option", "abbreviated-flag-and-a-dash-value", "dash-value-and-a-later-double-dash", "misspelt-command", "command-in-capitals", "help-as-a-command", "unquoted-sql", "quoted-sql-and-a-word-more", "file-for-a-valueless-json", "value-for-a-switch"],
 )  # fmt: skip
 def test_a_misused_command_line_is_one_line_and_exit_2(argv, line, capsys) -> None:
     """argparse printed its usage, several lines, above the error; like every other bad input,
@@ -273,3 +274,13 @@ def test_a_misused_command_line_is_one_line_and_exit_2(argv, line, capsys) -> No
         build_parser().parse_args(argv)
     assert stop.value.code == 2
     assert capsys.readouterr().err == line + "\n"
+
+
+def test_a_command_run_in_process_leaves_the_callers_streams_as_they_were(capsys) -> None:
+    """The command writes a file name's own bytes on both streams (`_utf8_output`); an in-process
+    caller's stderr kept that setting after the call, and its later write of a lone surrogate
+    went out as a raw byte where Python would have escaped it."""
+    before = [(stream.encoding, stream.errors) for stream in (sys.stdout, sys.stderr)]
+    assert before[1][1] != "groundlink.own-bytes"
+    assert main(["validate", "/nonexistent/spec.yaml"]) == 2
+    assert [(stream.encoding, stream.errors) for stream in (sys.stdout, sys.stderr)] == before
