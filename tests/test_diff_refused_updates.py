@@ -1,6 +1,7 @@
 """Updates azure-native makes in place and Azure refuses at `pulumi up`: a virtual network's range
 taken off a subnet, a subnet moved while something runs in it, a Container Apps environment
-moved to another subnet. `groundlink diff` refuses them whatever --allow-data-loss says."""
+moved to another subnet, a storage account's zone redundancy changed by its SKU. `groundlink diff` refuses
+them whatever --allow-data-loss says."""
 
 from __future__ import annotations
 
@@ -234,3 +235,24 @@ def test_switching_processing_mode_on_azure_is_refused_and_processing_off_first_
     # the way the line gives
     assert _azure(spec_file(jobs), spec_file(off)).unappliable == ()
     assert _azure(spec_file(off), spec_file(function)).unappliable == ()
+
+
+def _account(sku: str) -> Resource:
+    inputs = {"accountName": "stnoaa20", "resourceGroupName": "rg-noaa20", "sku": {"name": sku}, "kind": "StorageV2"}
+    return Resource("account", "azure-native:storage:StorageAccount", "noaa20-storage-account", inputs, True)
+
+
+def test_a_storage_account_s_zone_redundancy_changed_by_its_sku_is_refused() -> None:
+    """A stack deployed when the stores were LRS read its upgrade to ZRS as a plain update, which
+    Azure refuses: zone redundancy is added or removed by a conversion, geo-replication and read
+    access by the SKU (Microsoft Learn, "Change how a storage account is replicated")."""
+    for was, now, verb in (("Standard_LRS", "Standard_ZRS", "add"), ("Standard_GZRS", "Standard_GRS", "remove")):
+        diff = diff_states(_state(_account(was)), _state(_account(now)))
+        assert diff.unappliable == (
+            f"azure: azure-native:storage:StorageAccount noaa20-storage-account would {verb} zone redundancy by its "
+            f"SKU ({was} to {now}), which Azure refuses: a change of zone redundancy is a conversion, not a SKU "
+            f"update: convert the account first (Azure portal, Redundancy, or Start-AzStorageAccountMigration "
+            f"-TargetSku {now}), then apply",
+        )
+    for was, now in (("Standard_ZRS", "Standard_GZRS"), ("Standard_GZRS", "Standard_RAGZRS"), ("Standard_LRS", "x")):
+        assert diff_states(_state(_account(was)), _state(_account(now))).unappliable == ()

@@ -26,6 +26,14 @@ while the preview shows plain updates. `groundlink diff` refuses each, whatever
   way round (`processing.mode` switched): the two cannot share a subnet (docs/processing.md),
   and the engine deletes what NEW drops only after it has created what NEW adds.
 
+- A storage account's zone redundancy added or removed by its SKU (`Standard_LRS` to
+  `Standard_ZRS`, GRS to GZRS): "Use the Azure portal, Azure PowerShell, or the Azure CLI to add
+  or remove geo-replication or read access to the secondary region. Perform a conversion to add
+  or remove zone-redundancy" (Microsoft Learn, "Change how a storage account is replicated",
+  https://learn.microsoft.com/azure/storage/common/redundancy-migration): the SKU update does
+  not make that conversion. A stack deployed before groundlink's stores were zone-redundant
+  (LRS) met it on its first upgrade.
+
 So moving `clouds.azure.network_cidr` on a deployed stack, or switching `security.network`
 with container jobs, is refused before it fails halfway.
 """
@@ -205,6 +213,34 @@ def _subnets_handed_over(old: State, new: State) -> Iterator[str]:
                 )
 
 
+STORAGE_ACCOUNT = "azure-native:storage:StorageAccount"
+
+
+def _zone_redundant(sku: Any) -> bool | None:
+    """Whether a storage SKU name is zone-redundant (ZRS, GZRS, RA-GZRS; Premium_ZRS), or None
+    for a name that is none of Azure's redundancies (an unknown value is not judged)."""
+    if not isinstance(sku, str) or "_" not in sku:
+        return None
+    redundancy = sku.split("_", 1)[1].upper()
+    zoned = {"ZRS": True, "GZRS": True, "RAGZRS": True, "LRS": False, "GRS": False, "RAGRS": False}
+    return zoned.get(redundancy)
+
+
+def _zone_redundancy_changed(old: State, new: State, replaced: frozenset[str]) -> Iterator[str]:
+    for before, after in _updated(old, new, replaced, STORAGE_ACCOUNT):
+        was, now = _at(before.inputs, ("sku", "name")), _at(after.inputs, ("sku", "name"))
+        zoned_before, zoned_after = _zone_redundant(was), _zone_redundant(now)
+        if zoned_before is None or zoned_after is None or zoned_before == zoned_after:
+            continue
+        yield _refused(
+            new,
+            after,
+            f"would {'add' if zoned_after else 'remove'} zone redundancy by its SKU ({was} to {now})",
+            "a change of zone redundancy is a conversion, not a SKU update: convert the account first (Azure "
+            f"portal, Redundancy, or Start-AzStorageAccountMigration -TargetSku {now}), then apply",
+        )
+
+
 def _at(value: Any, path: tuple[str, ...]) -> Any:
     for part in path:
         value = value.get(part) if isinstance(value, dict) else None
@@ -214,10 +250,12 @@ def _at(value: Any, path: tuple[str, ...]) -> Any:
 def unappliable(old: State, new: State, replaced: frozenset[str]) -> tuple[str, ...]:
     """One line for each update in place (a resource in both, not among the `replaced` keys)
     that Azure refuses: a virtual network's range taken off a subnet, a subnet moved while
-    something runs in it, a Container Apps environment moved to another subnet."""
+    something runs in it, a Container Apps environment moved to another subnet, a storage
+    account's zone redundancy changed by its SKU."""
     return (
         *_ranges_taken_off(old, new, replaced),
         *_subnets_moved(old, new, replaced),
         *_environments_moved(old, new, replaced),
         *_subnets_handed_over(old, new),
+        *_zone_redundancy_changed(old, new, replaced),
     )
