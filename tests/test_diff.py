@@ -894,3 +894,37 @@ def test_a_layer_archive_uploaded_again_publishes_a_new_layer_the_function_takes
     assert function is not None and function.action == "update"
     assert [(p.path, p.new) for p in function.properties] == [("layers", COMPUTED)]
     assert not diff.data_loss
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+@pytest.mark.parametrize("mode", ["function", "container_job"])
+def test_a_deployed_queue_that_gains_groundlink_s_processor_is_noted(cloud, mode):
+    """A stack deployed before processing was on by default had its contact queue read by its
+    users' own consumer; the upgrade created groundlink's processor on it, which takes and
+    deletes the messages, and the diff listed the creations without a word. Turning processing
+    on is said the same way; a stack whose processor stays as it was gets no such note."""
+
+    def without_processing(data) -> None:
+        data["processing"] = {"enabled": False}
+
+    def with_processing(data) -> None:
+        data["processing"].update(mode=mode)
+        if mode == "container_job":
+            data["processing"]["container_image"] = "ghcr.io/example/groundlink:1.0"
+
+    diff = one_diff(edited(without_processing), edited(with_processing), cloud)
+    (note,) = [n for n in diff.notes if "gains a consumer" in n]
+    queue = "noaa20-events-contacts" if cloud == "aws" else "noaa20-events-queue"
+    consumer = {
+        ("aws", "function"): "aws:lambda/eventSourceMapping:EventSourceMapping noaa20-processing-contacts",
+        ("aws", "container_job"): "aws:pipes/pipe:Pipe noaa20-processing-pipe",
+        ("azure", "function"): "azure-native:web:WebApp noaa20-processing-app",
+        ("azure", "container_job"): "azure-native:app:Job noaa20-processing-job",
+    }[(cloud, mode)]
+    assert note == (
+        f"{queue}: the queue, deployed before, gains a consumer ({consumer}): groundlink's processor takes and "
+        "deletes its messages from this update on, so a consumer of your own reading it would miss contacts "
+        "(processing.enabled: false keeps the queue as it was)"
+    )
+    unchanged = one_diff(edited(with_processing), edited(with_processing), cloud)
+    assert not [n for n in unchanged.notes if "gains a consumer" in n]

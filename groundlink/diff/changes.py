@@ -897,6 +897,7 @@ def diff_states(old: State, new: State) -> Diff:
         + _projection_notes(old, new)
         + _port_notes(old, new)
         + _code_notes(old, new)
+        + _consumer_notes(old, new)
         + _geo_copy_notes(old, new, changes)
         + _protected_notes(old, changes)
     )
@@ -1025,6 +1026,41 @@ def _protected_notes(old: State, changes: list[Change]) -> tuple[str, ...]:
 
 
 PROTECTED_NAMED = 3  # the protected resources a note names before it counts the rest
+
+
+# The per-contact queues, and what takes their messages: a Lambda's event source mapping or the
+# EventBridge pipe that submits container jobs (eventSourceArn, source), the Flex app whose
+# Service Bus trigger reads the queue its settings name, a Container Apps job scaled from it.
+CONTACT_QUEUES = frozenset({"aws:sqs/queue:Queue", "azure-native:servicebus:Queue"})
+QUEUE_CONSUMERS = frozenset(
+    {
+        "aws:lambda/eventSourceMapping:EventSourceMapping",
+        "aws:pipes/pipe:Pipe",
+        "azure-native:web:WebApp",
+        "azure-native:app:Job",
+    }
+)
+
+
+def _consumer_notes(old: State, new: State) -> tuple[str, ...]:
+    """A line when a queue OLD holds gains a consumer NEW creates: groundlink's processor then
+    takes and deletes its messages. A stack deployed before contact processing was on by default
+    (its spec has no `processing` section) had its contact queue read by its users' own consumer,
+    which the upgrade's processor starved of contacts without a word."""
+    notes = []
+    for key, consumer in sorted(new.resources.items()):
+        if key in old.resources or consumer.type not in QUEUE_CONSUMERS:
+            continue
+        read = {dep for deps in consumer.dependencies.values() for dep in deps}
+        for queue_key in sorted(read):
+            queue = old.resources.get(queue_key)
+            if queue is not None and queue.type in CONTACT_QUEUES and queue_key in new.resources:
+                notes.append(
+                    f"{queue.name}: the queue, deployed before, gains a consumer ({consumer.type} {consumer.name}): "
+                    "groundlink's processor takes and deletes its messages from this update on, so a consumer of "
+                    "your own reading it would miss contacts (processing.enabled: false keeps the queue as it was)"
+                )
+    return tuple(dict.fromkeys(notes))
 
 
 def _code_notes(old: State, new: State) -> tuple[str, ...]:
