@@ -928,3 +928,10 @@ def test_a_deployed_queue_that_gains_groundlink_s_processor_is_noted(cloud, mode
     )
     unchanged = one_diff(edited(with_processing), edited(with_processing), cloud)
     assert not [n for n in unchanged.notes if "gains a consumer" in n]
+
+    def the_other_mode(data) -> None:  # the processor already read the queue: only how changes
+        if mode == "function":
+            data["processing"].update(mode="container_job", container_image="ghcr.io/example/groundlink:1.0")
+
+    switched = one_diff(edited(the_other_mode), edited(with_processing), cloud)
+    assert not [n for n in switched.notes if "gains a consumer" in n]

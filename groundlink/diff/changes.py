@@ -1047,12 +1047,19 @@ def _consumer_notes(old: State, new: State) -> tuple[str, ...]:
     takes and deletes its messages. A stack deployed before contact processing was on by default
     (its spec has no `processing` section) had its contact queue read by its users' own consumer,
     which the upgrade's processor starved of contacts without a word."""
+    consumed = {  # the queues OLD's own processor already reads (a mode switch changes only how)
+        dep
+        for r in old.resources.values()
+        if r.type in QUEUE_CONSUMERS
+        for deps in r.dependencies.values()
+        for dep in deps
+    }
     notes = []
     for key, consumer in sorted(new.resources.items()):
         if key in old.resources or consumer.type not in QUEUE_CONSUMERS:
             continue
         read = {dep for deps in consumer.dependencies.values() for dep in deps}
-        for queue_key in sorted(read):
+        for queue_key in sorted(read - consumed):
             queue = old.resources.get(queue_key)
             if queue is not None and queue.type in CONTACT_QUEUES and queue_key in new.resources:
                 notes.append(
