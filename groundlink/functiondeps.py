@@ -107,19 +107,18 @@ def _canonical(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def built_versions(bundle: Bundle) -> dict[str, str]:
-    """The distributions the archive holds, by canonical name: its wheels' `.dist-info` folders."""
+def built_versions(archive: zipfile.ZipFile, bundle: Bundle) -> dict[str, str]:
+    """The distributions `bundle`'s archive holds, by canonical name: its wheels' `.dist-info` folders."""
     found: dict[str, str] = {}
-    with zipfile.ZipFile(bundle.path) as archive:
-        for entry in archive.namelist():
-            top = entry.removeprefix(bundle.prefix).split("/", 1)[0]
-            if entry.startswith(bundle.prefix) and top.endswith(".dist-info"):
-                name, _, version = top.removesuffix(".dist-info").rpartition("-")
-                found[_canonical(name)] = version
+    for entry in archive.namelist():
+        top = entry.removeprefix(bundle.prefix).split("/", 1)[0]
+        if entry.startswith(bundle.prefix) and top.endswith(".dist-info"):
+            name, _, version = top.removesuffix(".dist-info").rpartition("-")
+            found[_canonical(name)] = version
     return found
 
 
-def built_for_another_runtime(bundle: Bundle) -> list[str]:
+def built_for_another_runtime(archive: zipfile.ZipFile, bundle: Bundle) -> list[str]:
     """The archive's wheels that the bundle's runtime cannot load, each as `name (its tag)`: a
     wheel whose tags (its `.dist-info/WHEEL`) hold none that CPython `python_version` on
     `platforms` takes, as pip decides (packaging.tags). The versions alone were compared: an
@@ -132,24 +131,17 @@ def built_for_another_runtime(bundle: Bundle) -> list[str]:
         *tags.compatible_tags(python_version=python, platforms=platforms),
     }
     wrong = []
-    with zipfile.ZipFile(bundle.path) as archive:
-        for entry in sorted(archive.namelist()):
-            inside = entry.removeprefix(bundle.prefix).split("/")
-            if not entry.startswith(bundle.prefix) or len(inside) != 2 or inside[1] != "WHEEL":
-                continue
-            if not inside[0].endswith(".dist-info"):
-                continue
-            lines = archive.read(entry).decode("utf-8", "replace").splitlines()
-            found = [tag for line in lines if line.startswith("Tag:") for tag in tags.parse_tag(line[4:].strip())]
-            if found and not supported.intersection(found):
-                wrong.append(f"{inside[0].removesuffix('.dist-info').rpartition('-')[0]} ({found[0]})")
+    for entry in sorted(archive.namelist()):
+        inside = entry.removeprefix(bundle.prefix).split("/")
+        if not entry.startswith(bundle.prefix) or len(inside) != 2 or inside[1] != "WHEEL":
+            continue
+        if not inside[0].endswith(".dist-info"):
+            continue
+        lines = archive.read(entry).decode("utf-8", "replace").splitlines()
+        found = [tag for line in lines if line.startswith("Tag:") for tag in tags.parse_tag(line[4:].strip())]
+        if found and not supported.intersection(found):
+            wrong.append(f"{inside[0].removesuffix('.dist-info').rpartition('-')[0]} ({found[0]})")
     return wrong
-
-
-def _deflated(bundle: Bundle) -> bool:
-    """The archive holds a compressed entry."""
-    with zipfile.ZipFile(bundle.path) as archive:
-        return any(info.compress_type != zipfile.ZIP_STORED for info in archive.infolist())
 
 
 _LEGACY_MANYLINUX = {"manylinux2014": 17, "manylinux2010": 12, "manylinux1": 5}
@@ -178,11 +170,12 @@ def _stale(bundle: Bundle, before: str) -> str | None:
     the Flex package's requirements.txt named the new pins beside the old wheels, and its code
     digest still matched the plan's."""
     try:
-        found = built_versions(bundle)
-        # the wheels' tags and the entries' compression are read from the archive too: a damaged
-        # entry (a bad CRC, a `Tag:` line packaging cannot parse) is the archive's to rebuild
-        other = built_for_another_runtime(bundle)
-        deflated = bundle.stored and _deflated(bundle)
+        with zipfile.ZipFile(bundle.path) as archive:  # read once: the layer is some 212 MB
+            found = built_versions(archive, bundle)
+            # the wheels' tags and the entries' compression are read from it too: a damaged entry
+            # (a bad CRC, a `Tag:` line packaging cannot parse) is the archive's to rebuild
+            other = built_for_another_runtime(archive, bundle)
+            deflated = bundle.stored and any(i.compress_type != zipfile.ZIP_STORED for i in archive.infolist())
     except (OSError, zipfile.BadZipFile, ValueError) as error:
         return f"processing: {bundle.path} cannot be read ({error}): run `make function-deps` again, before {before}"
     wrong = []
@@ -264,8 +257,9 @@ def write_entries(
     stored: bool = False,
 ) -> tuple[int, str]:
     """(name, content, mode) entries into `archive` in name order with fixed times: the same
-    entries give the same bytes (`stored`: on any machine, where deflate's depend on its zlib). Written to a hidden temporary sibling of its own, then moved in
-    place once `fits` (given the zipped size) accepts it; refused, the temporary file is removed.
+    entries give the same bytes (`stored`: on any machine, where deflate's depend on its zlib).
+    Written to a hidden temporary sibling of its own, then moved in place once `fits` (given the
+    zipped size) accepts it; refused, the temporary file is removed.
     The size and SHA-256 of the bytes written, read before the move: another run writing the same
     archive may replace it at once after. One `.partial` name shared by every run let two runs
     write into one file, one of them printing the other's digest, and took a user's file of that
