@@ -10,6 +10,7 @@ the cloud is the code `groundlink process` runs on a laptop.
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 from collections.abc import Iterator, Mapping
 from importlib import metadata
@@ -77,13 +78,22 @@ def package_files() -> dict[str, Path]:
         files[archived] = path
         # the packages it sits in run first, and what their `__init__.py` imports goes too
         todo.extend(ROOT / parent / "__init__.py" for parent in path.relative_to(ROOT).parents[:-1])
-        todo.extend(found for found in map(_module_file, _groundlink_imports(path)) if found is not None)
+        found = path.stat()
+        imported = _groundlink_imports(path, (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino))
+        todo.extend(module for module in map(_module_file, imported) if module is not None)
     return dict(sorted(files.items()))
 
 
-def _groundlink_imports(path: Path) -> Iterator[str]:
+@functools.lru_cache(maxsize=256)
+def _groundlink_imports(path: Path, version: tuple[int, int, int, int]) -> tuple[str, ...]:
     """The dotted names of groundlink's own modules `path` imports, wherever in it (a function's
-    deferred import included), leaving out those under `if TYPE_CHECKING:`, which never run."""
+    deferred import included), leaving out those under `if TYPE_CHECKING:`, which never run.
+    Once per version of the file in a process (size, modification and change times, inode): every
+    plan of a processing stack lists the package, and parsing it each time was some 90 ms a plan."""
+    return tuple(_imports_in(path))
+
+
+def _imports_in(path: Path) -> Iterator[str]:
     module = ".".join(("groundlink", *path.relative_to(ROOT).with_suffix("").parts))
     package = module.removesuffix(".__init__") if path.name == "__init__.py" else module.rpartition(".")[0]
     todo: list[ast.AST] = [ast.parse(path.read_bytes(), str(path))]
