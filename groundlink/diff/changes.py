@@ -24,7 +24,7 @@ from ..inputs import escaped
 from ..runtime.azure_functions import CODE_DIGEST
 from . import lifecycle, rules
 from .refused_updates import unappliable
-from .state import SECRET, Opaque, Resource, State, align
+from .state import SECRET, Opaque, Resource, State, align, strings_in
 
 Action = Literal["create", "update", "replace", "delete"]
 ACTIONS: tuple[Action, ...] = get_args(Action)
@@ -772,18 +772,7 @@ def _reads_what_changes(before: Resource, after: Resource, prop: str, changing: 
     (the layer's `s3ObjectVersion`, not its `s3Key`, which the same object gives)."""
     if changing is None:
         return True
-    return bool(changing & (_texts(before.inputs.get(prop)) | _texts(after.inputs.get(prop))))
-
-
-def _texts(value: Any) -> set[str]:
-    """Every string inside a value."""
-    if isinstance(value, str):
-        return {value}
-    if isinstance(value, dict):
-        return {text for v in value.values() for text in _texts(v)}
-    if isinstance(value, list):
-        return {text for v in value for text in _texts(v)}
-    return set()
+    return bool(changing & (strings_in(before.inputs.get(prop)) | strings_in(after.inputs.get(prop))))
 
 
 def diff_states(old: State, new: State) -> Diff:

@@ -809,8 +809,10 @@ def as_deployed(new: State, old: State) -> State:
     gives 26), every input built from them read as a change, and 36 resources as replaced."""
     if old.kind == "spec":  # planned now, by these mocks: the same placeholders
         return new
-    placeholders = {key: _placeholders(resource, old.resources.get(key)) for key, resource in new.resources.items()}
-    unrecorded = {key: _unrecorded(resource, old.resources.get(key)) for key, resource in new.resources.items()}
+    placeholders: dict[str, dict[str, str]] = {}
+    unrecorded: dict[str, set[str]] = {}
+    for key, resource in new.resources.items():
+        placeholders[key], unrecorded[key] = _deployed_values(resource, old.resources.get(key))
     identities = _identities(old)
 
     def swapped(value: Any, real: Mapping[str, str], pattern: re.Pattern[str] | None) -> Any:
@@ -867,7 +869,7 @@ def _output_leaves(mine: Any, theirs: Any) -> Iterator[tuple[Any, Any]]:
 def _mock_values(resource: Resource, deployed: Resource) -> Iterator[tuple[str, Any]]:
     """(a mock output value worth mapping, OLD's value at its place): the values the cloud chose
     (an output that is none of the program's inputs), at least _LEAST_PLACEHOLDER long."""
-    given = _strings(resource.inputs)  # the program's own values: a change of one is a change
+    given = strings_in(resource.inputs)  # the program's own values: a change of one is a change
     for name, value in resource.outputs.items():
         if name in _NOT_PLACEHOLDERS:
             continue
@@ -876,29 +878,25 @@ def _mock_values(resource: Resource, deployed: Resource) -> Iterator[tuple[str, 
                 yield mine, theirs
 
 
-def _placeholders(resource: Resource, deployed: Resource | None) -> dict[str, str]:
-    """The mock outputs of `resource` -> what OLD records for them."""
+def _deployed_values(resource: Resource, deployed: Resource | None) -> tuple[dict[str, str], set[str]]:
+    """From one pass over the mock outputs of `resource`: those OLD records another value for
+    (mock value -> OLD's), and those OLD has no value for (a value the mocks of the groundlink
+    that saved OLD did not make, as an S3 object's version id, or an output a checkpoint holds
+    as null: an input that is one of them is what OLD's state gives a real preview, none)."""
+    found: dict[str, str] = {}
+    missing: set[str] = set()
     if deployed is None:
-        return {}
+        return found, missing
     # a value OLD records under some output is no placeholder of another: a saved plan whose
     # mocks gave a topic's `id` its name, where the new ones give its ARN, mapped the unchanged
     # ARN to the old name, and everything built from the ARN read as changed
-    recorded = _strings(deployed.outputs)
-    found: dict[str, str] = {}
+    recorded = strings_in(deployed.outputs)
     for mine, theirs in _mock_values(resource, deployed):
-        if isinstance(theirs, str) and mine != theirs and mine not in recorded:
+        if theirs is None:
+            missing.add(mine)
+        elif isinstance(theirs, str) and mine != theirs and mine not in recorded:
             found.setdefault(mine, theirs)
-    return found
-
-
-def _unrecorded(resource: Resource, deployed: Resource | None) -> set[str]:
-    """The mock outputs of `resource` that OLD has no value for (a value the mocks of the
-    groundlink that saved OLD did not make, as an S3 object's version id, or an output a
-    checkpoint holds as null): an input that is one of them is what OLD's state gives a real
-    preview, none."""
-    if deployed is None:
-        return set()
-    return {mine for mine, theirs in _mock_values(resource, deployed) if theirs is None}
+    return found, missing
 
 
 def _alternation(real: Mapping[str, str]) -> re.Pattern[str] | None:
@@ -908,14 +906,14 @@ def _alternation(real: Mapping[str, str]) -> re.Pattern[str] | None:
     return re.compile("|".join(re.escape(v) for v in sorted(real, key=len, reverse=True)))
 
 
-def _strings(value: Any) -> set[str]:
+def strings_in(value: Any) -> set[str]:
     """Every string inside an input value."""
     if isinstance(value, str):
         return {value}
     if isinstance(value, dict):
-        return set().union(*(_strings(v) for v in value.values())) if value else set()
+        return set().union(*(strings_in(v) for v in value.values())) if value else set()
     if isinstance(value, list):
-        return set().union(*(_strings(v) for v in value)) if value else set()
+        return set().union(*(strings_in(v) for v in value)) if value else set()
     return set()
 
 
