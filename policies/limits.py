@@ -56,3 +56,10 @@ AZURE_PAIRED_LOCATION: dict[str, str] = {
 }  # fmt: skip
 # The SKUs that keep a copy in the paired region: Standard_GRS, StandardV2_GZRS and the rest.
 AZURE_GEO_SKUS = frozenset({"GRS", "RAGRS", "GZRS", "RAGZRS"})
+# What a resource takes at most (groundlink/limits.py gives the sources): the 50 of most types,
+# 10 on an S3 object, 15 on a Key Vault key, an Azure storage account and private DNS.
+TAGS_PER_RESOURCE_MAX = 50
+S3_OBJECT_TAGS_MAX = 10
+KEY_VAULT_KEY_TAGS_MAX = 15
+AZURE_STORAGE_ACCOUNT_TAGS_MAX = 15
+AZURE_PRIVATE_DNS_TAGS_MAX = 15

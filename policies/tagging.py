@@ -15,6 +15,16 @@ REQUIRED_TAGS = ["mission", "owner", "data-classification"]
 # Azure resources that are not placed in a region (action groups, metric alerts, DNS zones):
 # nothing to keep resident, so the allowed-locations list does not apply to them.
 NOT_A_REGION = {"global"}
+# The types that take fewer tags than a spec may hold: groundlink gives them its own tags, then
+# the spec's in the order written while they fit (components/base.py `tags_up_to`), so a tag a
+# team requires can be in the spec and still be left off there.
+TAGS_MAX_OF_TYPE = {
+    "aws:s3/bucketObjectv2:BucketObjectv2": L.S3_OBJECT_TAGS_MAX,
+    "azure-native:keyvault:Key": L.KEY_VAULT_KEY_TAGS_MAX,
+    "azure-native:storage:StorageAccount": L.AZURE_STORAGE_ACCOUNT_TAGS_MAX,
+    "azure-native:privatedns:PrivateZone": L.AZURE_PRIVATE_DNS_TAGS_MAX,
+    "azure-native:privatedns:VirtualNetworkLink": L.AZURE_PRIVATE_DNS_TAGS_MAX,
+}
 
 
 def _provider_default_tags(args: Any) -> Any:
@@ -45,7 +55,9 @@ def _provider_default_tags(args: Any) -> Any:
     remediation="Add the tags to the mission spec (mission.owner, mission.data_classification, mission.tags); "
     "groundlink puts them on every taggable resource. Its own keys are lowercase (mission, owner, "
     "data-classification, managed-by), and mission.tags takes no key that differs from one of them only in case "
-    '(Azure\'s tag names ignore it): require them as written (requiredTags: ["owner"], not "Owner").',
+    '(Azure\'s tag names ignore it): require them as written (requiredTags: ["owner"], not "Owner"). A resource that takes fewer tags than the '
+    "spec holds (an S3 object 10; a Key Vault key, an Azure storage account, private DNS 15) carries groundlink's "
+    "own, then mission.tags in the order written while they fit: list a required tag first.",
     config={
         "requiredTags": {
             "type": "array",
@@ -72,8 +84,16 @@ def required_tags(args: Any, report: Any) -> None:
         wanted = {t: t for t in args.get_config().get("requiredTags", REQUIRED_TAGS)}
     # a tag whose value a preview does not know yet is there: it is judged again at `pulumi up`
     absent = [t for t, key in wanted.items() if missing(present.get(key))]
-    if absent:
-        report(f"missing tags: {', '.join(absent)}")
+    if not absent:
+        return
+    most = TAGS_MAX_OF_TYPE.get(args.resource_type, L.TAGS_PER_RESOURCE_MAX)
+    full = ""
+    if len(present) >= most:  # the spec may well hold the tag: it did not fit here
+        full = (
+            f" ({args.resource_type} takes at most {most} tags and holds {len(present)}: the mission.tags that did "
+            "not fit are left off, the last written first)"
+        )
+    report(f"missing tags: {', '.join(absent)}{full}")
 
 
 @resource_rule(

@@ -273,6 +273,11 @@ def test_cli_json_and_exit_codes(tmp_path, capsys):
     doc = json.loads(out.read_text())
     assert doc["passed"] is True and [c["cloud"] for c in doc["clouds"]] == ["azure"]
     assert doc["pack"]["name"] == "groundlink" and doc["pack"]["policies"] >= 30
+    # the plan's warnings, which a violation often follows from, in the JSON and on the terminal
+    warned = cached_plan("noaa20.yaml", "azure").warnings
+    assert warned and doc["clouds"][0]["warnings"] == warned
+    shown = capsys.readouterr().out.splitlines()
+    assert [line for line in shown if line.startswith("warning azure: ")] == [f"warning azure: {w}" for w in warned]
     config = tmp_path / "pack.json"
     config.write_text(json.dumps({"allowed-regions": {"allowedAzureLocations": ["eastus"]}}))
     assert (

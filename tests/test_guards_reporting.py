@@ -239,6 +239,21 @@ def test_a_cloud_with_preflight_findings_alone_fails_and_says_how_many():
     ]
 
 
+def test_the_plans_warnings_are_printed_each_after_its_cloud_as_written():
+    """`check` was the one command that did not say what the plan warned of, such as a spec tag
+    left off a resource that takes fewer: the tags-required violation that follows read as if
+    the tag were not in the spec."""
+    aws = CloudCheck("aws", "dev", 3, [], 0.1, 0.2, warnings=["mission.tags: an S3 object takes at most [10] tags"])
+    azure = CloudCheck("azure", "dev", 4, [], 0.1, 0.2, warnings=["one", "two"])
+    lines = _console(CheckResult("spec.yaml", {"name": "pack", "version": "1", "policies": 3}, [aws, azure]))
+    assert [line for line in lines if line.startswith("warning ")] == [
+        "warning aws: mission.tags: an S3 object takes at most [10] tags",
+        "warning azure: one",
+        "warning azure: two",
+    ]
+    assert lines[-2].startswith("aws (dev): 3 resources, 0 violations: pass")  # a warning fails nothing
+
+
 def test_brackets_in_a_violation_its_fix_and_the_spec_path_are_printed_as_written():
     """A message quoting a value (`[0.0.0.0/0]`), a fix naming a list, a spec in a `[draft]`
     folder: rich took each for markup and dropped it."""

@@ -97,6 +97,25 @@ def test_tags_as_aws_native_key_value_list():
     ]
 
 
+@pytest.mark.parametrize(
+    ("resource_type", "most"),
+    [("aws:s3/bucketObjectv2:BucketObjectv2", 10), ("azure-native:keyvault:Key", 15), ("aws:sqs/queue:Queue", 50)],
+)
+def test_a_required_tag_left_off_a_full_resource_says_why(resource_type, most):
+    """A tag the spec held was missing on an S3 object (10 tags) and a Key Vault key (15), and
+    the violation only said to add it to the spec, where it already was."""
+    config = {"requiredTags": ["mission", "cost-center"]}
+    full = {"mission": "n", **{f"k{i:02d}": "v" for i in range(most - 1)}}
+    assert run_resource("tags-required", {"tags": full}, type=resource_type, config=config) == [
+        f"missing tags: cost-center ({resource_type} takes at most {most} tags and holds {most}: the mission.tags "
+        "that did not fit are left off, the last written first)"
+    ]
+    room = dict(list(full.items())[:-1])  # one short of full: the tag was never given
+    assert run_resource("tags-required", {"tags": room}, type=resource_type, config=config) == [
+        "missing tags: cost-center"
+    ]
+
+
 def test_required_tags_come_from_config():
     assert run_resource("tags-required", {"tags": {"mission": "n"}}, config={"requiredTags": ["mission"]}) == []
 

@@ -86,6 +86,9 @@ class CloudCheck:
     analyze_seconds: float
     logs: list[str] = field(default_factory=list)
     preflight: list[str] = field(default_factory=list)  # what the clouds would refuse (groundlink.preflight)
+    # what the plan warned of (a spec tag left off a resource that takes fewer, ...): a violation
+    # often follows from one, and `check` was the one command that did not say it
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def mandatory(self) -> list[Violation]:
@@ -378,6 +381,7 @@ def _run(
         logs=[f"{log.severity}: {log.message}" for log in session.process.logs[logs_before:]]
         + [line for line in session.process.stderr_lines[stderr_before:] if line.strip()],
         preflight=preflight if preflight is not None else [finding.line() for finding in preflight_planned(plan)],
+        warnings=list(plan.warnings),
     )
 
 

@@ -90,6 +90,9 @@ def render(result: CheckResult, console: Console | None = None) -> None:
     for policy, (controls, remediation) in sorted(fixes.items()):
         console.print(line((policy, "bold"), " ", (f"({', '.join(controls)})", "dim"), ": ", remediation))
     for cloud in result.clouds:
+        for warning in cloud.warnings:
+            console.print(line(("warning", "yellow"), f" {cloud.cloud}: ", warning), highlight=False)
+    for cloud in result.clouds:
         for finding in cloud.preflight:
             console.print(line(("preflight", "red"), f" {cloud.cloud}: ", finding), highlight=False)
     for cloud in result.clouds:
