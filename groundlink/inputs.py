@@ -201,7 +201,7 @@ def given(value: Any) -> str:
         return f"binary data (!!binary, {len(value)} bytes)"
     if isinstance(value, set | frozenset):  # YAML's !!set
         return "a set (!!set)"
-    if isinstance(value, _dt.date):  # an unquoted date: Python's repr, datetime.date(2020, 1, 1), said nothing
+    if isinstance(value, _dt.date | bool):  # `tags: no`: Python's False and datetime.date(...) said nothing
         return str(yaml_typed(value))
     return "nothing (null)" if value is None else show(value)
 
@@ -552,6 +552,7 @@ class Document:
 
     data: Any
     root: yaml.Node | None
+    text: str = ""
     # each mapping node's keys, indexed at its first lookup: a spec of 10,000 unknown keys asked
     # where each one is, scanning the whole mapping each time (44 s)
     _keys: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = field(default_factory=dict, compare=False, repr=False)
@@ -563,6 +564,29 @@ class Document:
             found = {k.value: (k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)}
             self._keys[id(node)] = found
         return found
+
+    def _value_node(self, path: tuple[str | int, ...]) -> yaml.Node | None:
+        node = self.root
+        for part in path:
+            if isinstance(node, yaml.MappingNode) and (match := self._key_nodes(node).get(str(part))) is not None:
+                node = match[1]
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                node = node.value[part]
+            else:
+                return None
+        return node
+
+    def commented_out(self, path: tuple[str | int, ...]) -> bool:
+        """Whether the null at `path` is a value written after ` #`, which YAML reads as a comment:
+        `owner: #ground-ops`, a Slack channel, arrived as no value at all."""
+        node = self._value_node(path) if path else None
+        if not isinstance(node, yaml.ScalarNode) or node.value != "" or node.style:  # plain: None, or "" (libyaml)
+            return False
+        lines = self.text.split("\n")
+        mark = node.start_mark
+        if not 0 <= mark.line < len(lines):
+            return False
+        return lines[mark.line][mark.column :].lstrip(" \t").startswith("#")
 
     def where(self, path: tuple[str | int, ...]) -> str:
         """`line L, column C` of the deepest node `path` reaches, or '' when unknown."""
@@ -698,6 +722,11 @@ def _yaml_message(exc: yaml.YAMLError, source: str, text: str) -> str:
         return _located(source, _path_at(text, mark.line, mark.column), message, mark)
     problem = exc.problem or exc.context or "invalid YAML"
     tab = mark is not None and _character_at(text, mark.line, mark.column) == "\t"
+    space = _unicode_space(text, mark.line) if mark is not None and not tab else None
+    quoted = _needs_quotes(exc, text, mark) if not tab and space is None else None
+    if quoted is not None:  # a value quotes make text, not a space or a tab that is no space
+        parts, message = quoted
+        return _located(source, parts, message, mark)
     context, started = exc.context, exc.context_mark
     if exc.problem and context and not context.startswith("while "):  # "expected a single document ..."
         problem = f"{context}, {problem}"
@@ -711,9 +740,33 @@ def _yaml_message(exc: yaml.YAMLError, source: str, text: str) -> str:
         problem = f"{problem} (while parsing a flow {kind} that starts at line {at.line + 1}, column {at.column + 1})"
     if tab:
         problem = f"{problem}; {TAB_HINT}"
-    elif mark is not None and (space := _unicode_space(text, mark.line)) is not None:
+    elif space is not None:
         problem = f"{problem}; {space}"
     return f"{source}: {_at(mark)}{problem}"
+
+
+# Characters YAML reserves at the start of a plain value (`owner: @platform-team`, a GitHub team):
+# the scanner says only that it "cannot start any token".
+_RESERVED_FIRST = ("@", "`", "%")
+
+
+def _needs_quotes(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> tuple[tuple[Any, ...], str] | None:
+    """The field and the fix of a plain value YAML cannot read and quotes make text: one starting
+    with a character YAML reserves, one holding `: ` (`owner: team: a`). None for other errors."""
+    if mark is None:
+        return None
+    problem = str(exc.problem or "")
+    if problem == "found character that cannot start any token":
+        first = _character_at(text, mark.line, mark.column)
+        if first not in _RESERVED_FIRST:
+            return None
+        message = f"a value cannot start with {first} unquoted (YAML reserves it); put the value in quotes"
+        return _path_at(text, mark.line, mark.column), message
+    if problem.startswith("mapping values are not allowed"):
+        # the path of the value before the second `: `, not of the mapping around it
+        message = "a value holding ': ' must be in quotes (YAML reads ': ' as the end of a key)"
+        return _path_at(text, mark.line, max(mark.column - 1, 0)), message
+    return None
 
 
 # Spaces that are no space to YAML (it separates and indents with U+0020 and tabs only): a
@@ -1214,7 +1267,7 @@ def load_yaml(text: str, source: str) -> Document:
         raise InputError(f"{source}: nested too deeply") from None
     finally:
         loader.dispose()
-    return Document(data, root)
+    return Document(data, root, text)
 
 
 class JsonConstant(ValueError):
@@ -1265,8 +1318,12 @@ def look_alike(word: str) -> str:
     foreign = dict.fromkeys(c for c in word if not c.isascii())
     if not foreign:
         return ""
-    named = ", ".join(f"U+{ord(c):04X} ({unicodedata.name(c, '?')})" for c in foreign)
-    return f" It holds {named}, not an ASCII letter"
+    # the first three: twelve Arabic-Indic digits named one by one pushed the line past its length
+    named = ", ".join(f"U+{ord(c):04X} ({unicodedata.name(c, '?')})" for c in list(foreign)[:3])
+    if len(foreign) > 3:
+        named += f" and {len(foreign) - 3} more"
+    kind = "letter" if all(c.isalpha() for c in foreign) else "character"  # an en dash is no letter
+    return f" It holds {named}, not an ASCII {kind}"
 
 
 def did_you_mean(word: str, options: Iterable[str], prefix: str = "") -> str:

@@ -47,6 +47,7 @@ from .inputs import (
     did_you_mean,
     given,
     load_yaml,
+    look_alike,
     not_utf8,
     one_line,
     read_input,
@@ -62,7 +63,10 @@ IDENTIFIER = r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$"
 # clouds.azure.global_name_seed: hashed into Azure's global names, never shown in one
 GLOBAL_NAME_SEED = r"^[A-Za-z0-9._-]{1,64}$"
 GUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
-OWNER_PATTERN = r"^[A-Za-z0-9 ._@+-]+$"
+# No space first or last: `'   '` put a blank owner on every resource, and `' ops'` an owner that
+# reads as `ops` in a console and groups apart from it in cost reports. (A tag of the spec's own may
+# hold what the clouds take, a value of spaces included.)
+OWNER_PATTERN = r"^[A-Za-z0-9._@+-](?:[A-Za-z0-9 ._@+-]*[A-Za-z0-9._@+-])?$"
 TAG_KEY_PATTERN = r"^[A-Za-z0-9._:-]{1,64}$"
 # Every class is spelt out in ASCII: `\d`, `\w` and `\s` mean Unicode digits, letters and spaces
 # to pydantic's regex engine and to Python's, ASCII ones to an editor's (ECMA-262) JSON schema,
@@ -82,7 +86,11 @@ _IMAGE_NAME = (
     rf"(?:{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})*(?::[0-9]+)?/)?{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*"
 )
 _IMAGE_TAG = r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}"
-_IMAGE_DIGEST = r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}"
+# A digest is parsed too (reference.go's Parse calls go-digest's Parse): the algorithms registered
+# are sha256, sha384 and sha512, each with exactly its length of lowercase hex (opencontainers/
+# go-digest v1.0.0, algorithm.go: `^[a-f0-9]{64}$`, 96, 128; any other is ErrDigestUnsupported),
+# so `@sha256:ABCD...`, a short hex or `@md5:` failed every job at the image pull.
+_IMAGE_DIGEST = r"(?:sha256:[a-f0-9]{64}|sha384:[a-f0-9]{96}|sha512:[a-f0-9]{128})"
 IMAGE_PATTERN = rf"^{_IMAGE_NAME}(?::{_IMAGE_TAG})?(?:@{_IMAGE_DIGEST})?$"
 IMAGE_MAX_LENGTH = 255
 # An address as SMTP carries it (RFC 5321 4.1.2 Dot-string, RFC 5322 3.2.3 atext): ASCII, dots
@@ -93,6 +101,22 @@ IMAGE_MAX_LENGTH = 255
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 EMAIL_PATTERN = rf"^{_ATOM}(?:\.{_ATOM})*@(?:{_LABEL}\.)+[A-Za-z](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?$"
+# ... and within SMTP's sizes (RFC 5321 4.5.3.1): a local part of at most 64 octets, and a path of
+# at most 256 with its angle brackets, so an address of at most 254; a domain past that is longer
+# than DNS's 253 (RFC 1035 2.3.4, 255 octets on the wire). Past them a budget alert is never delivered.
+EMAIL_MAX_LENGTH = 254
+EMAIL_LOCAL_PART_MAX = 64
+
+
+def _smtp_sized(address: str) -> str:
+    local = address.rpartition("@")[0]
+    if len(local) > EMAIL_LOCAL_PART_MAX:
+        raise ValueError(
+            f"{address!r}: the part before @ is {len(local)} characters; SMTP carries at most {EMAIL_LOCAL_PART_MAX}"
+        )
+    return address
+
+
 # An IPv4 address as Azure's network rules and address prefixes take it: four decimal octets,
 # no leading zero; a range in CIDR prefix notation only (pulumi_azure_native 3.29.0 storage
 # `IPRuleArgs.i_p_address_or_range`: "the IP or IP range in CIDR format"), never a netmask.
@@ -1690,11 +1714,14 @@ class Budget(_Model):
             "the keyboard)."
         ),
     )
-    alert_emails: list[Annotated[str, Field(pattern=EMAIL_PATTERN)]] = Field(
+    alert_emails: list[
+        Annotated[str, Field(pattern=EMAIL_PATTERN, max_length=EMAIL_MAX_LENGTH), AfterValidator(_smtp_sized)]
+    ] = Field(
         min_length=1,
         max_length=10,
         json_schema_extra={"uniqueItems": True},
-        description="Who is told when spend crosses a threshold (1-10 addresses, none twice, ignoring case).",
+        description="Who is told when spend crosses a threshold (1-10 addresses, none twice, ignoring case; each "
+        "at most 254 characters, at most 64 before the @).",
     )
     # the bounds before the validator: after it, pydantic writes them into the JSON Schema under
     # its own names (`ge`, `le`), which no JSON Schema validator reads
@@ -2929,13 +2956,14 @@ def _length_message(kind: str, ctx: dict[str, Any], value: Any) -> str:
 PATTERN_WORDS = {
     IDENTIFIER: "2-32 lowercase letters, digits and '-', starting with a letter and not ending with '-'",
     GLOBAL_NAME_SEED: "1-64 ASCII letters, digits and . _ -",
-    OWNER_PATTERN: "letters, digits, spaces and . _ @ + -",
+    OWNER_PATTERN: "letters, digits, spaces and . _ @ + -, no space first or last",
     TAG_KEY_PATTERN: "1-64 letters, digits and . _ : -",
     ACCOUNT_ID_PATTERN: "an AWS account id, 12 digits 0-9",
     EXTERNAL_ID_PATTERN: "letters, digits and _ + = , . @ : / -",
     GUID_PATTERN: "an object id, lowercase hex digits as 8-4-4-4-12",
     IMAGE_PATTERN: "an image reference [registry[:port]/]repository[:tag][@digest], the repository path in "
-    "lowercase (ghcr.io/acme/processor:1.4.0)",
+    "lowercase, a digest sha256:, sha384: or sha512: and its 64, 96 or 128 lowercase hex digits "
+    "(ghcr.io/acme/processor:1.4.0)",
     EMAIL_PATTERN: "an email address, name@domain.tld, in ASCII",
     IPV4_PATTERN: "an IPv4 address a.b.c.d (decimal, no leading zeros)",
     CIDR_PATTERN: "an IPv4 range in CIDR notation a.b.c.d/n (no netmask)",
@@ -3065,6 +3093,12 @@ def describe_error(error: ErrorDetails, data: Any, root: type[BaseModel] | None 
         return path, f"{show(value)} is not allowed; allowed: a finite number (not .inf or .nan)"
     if kind == "value_error":
         return path, str(error["msg"]).removeprefix("Value error, ")
+    if kind == "string_type" and isinstance(value, dict | list) and str(path.last_key).endswith("_json"):
+        # YAML reads JSON written bare as its own mapping: the field takes the JSON as text
+        return path, (
+            f"must be text, got {given(value)}; YAML read the JSON as one: put it in quotes, or after | on "
+            "lines of its own"
+        )
     model = model_at(root, path.parts()) if kind == "model_type" else None
     if typed := type_message(kind, value, model.model_fields if model else ()):
         return path, typed
@@ -3139,6 +3173,20 @@ def _delivers_digif(data: Mapping[str, Any]) -> bool:
     )
 
 
+# The errors over a text value whose look-alike letters are named: a choice, a pattern, a name a
+# validator refused (a region, a location).
+_LOOK_ALIKE_KINDS = frozenset({"literal_error", "string_pattern_mismatch", "value_error"})
+
+
+def _naming_look_alikes(kind: str, value: Any, message: str) -> str:
+    """`message` and the characters outside ASCII the refused text holds: `internal` written with a
+    Cyrillic a was told it is not 'internal', which reads the same on screen."""
+    held = look_alike(value).strip() if isinstance(value, str) and kind in _LOOK_ALIKE_KINDS else ""
+    if not held or "U+" in message:
+        return message
+    return f"{message}; {held[0].lower()}{held[1:]}"
+
+
 def spec_from_data(data: Any, source: str = "<spec>", document: Document | None = None) -> MissionSpec:
     """Validate parsed data; SpecError with one line per problem, each naming the field path
     (and its line and column when `document` holds the YAML it came from)."""
@@ -3160,6 +3208,10 @@ def spec_from_data(data: Any, source: str = "<spec>", document: Document | None 
             if _misspelt_elsewhere(error, errors, data):
                 continue
             path, message = describe_error(error, data)
+            value = error.get("input", 0)
+            message = _naming_look_alikes(error["type"], value, message)
+            if document is not None and value is None and document.commented_out(path.parts()):
+                message = f"{message}; ' #' starts a comment in YAML: a value starting with # goes in quotes"
             where = document.where(path.parts()) if document else ""
             suffix = f" ({where})" if where else ""
             lines.append(error_line(source, path.text(), message, suffix))

@@ -440,3 +440,79 @@ def test_a_bandwidth_of_zero_or_less_is_told_its_delivery_s_range(validate, deli
         f"spec.yaml: satellites[0].downlinks[0].bandwidth_mhz: {value} is outside {allowed} "
         f"(line {line_of(text, 'bandwidth_mhz')}, column 9)\n"
     )
+
+
+# --- values YAML reads otherwise than they look ------------------------------------------------
+
+OWNER = "owner: platform-team"
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        # a GitHub team, a backquoted name, a percent: characters YAML reserves at a value's start
+        ("owner: @platform-team", "a value cannot start with @ unquoted (YAML reserves it); put the value in quotes"),
+        ("owner: `ops`", "a value cannot start with ` unquoted (YAML reserves it); put the value in quotes"),
+        ("owner: %ops", "a value cannot start with % unquoted (YAML reserves it); put the value in quotes"),
+        ("owner: team: ops", "a value holding ': ' must be in quotes (YAML reads ': ' as the end of a key)"),
+    ],
+)
+def test_a_plain_value_yaml_cannot_read_names_its_field_and_the_quotes(validate, written, message):
+    """PyYAML's 'found character that cannot start any token' named no field and no fix, and
+    `owner` is documented to take `@`."""
+    text = edited(OWNER, written)
+    line = line_of(text, written)
+    column = 14 if written == "owner: team: ops" else 10  # the second colon, or the value's first character
+    assert validate(text) == (2, "", f"spec.yaml: mission.owner: {message} (line {line}, column {column})\n")
+    assert validate(edited(OWNER, f"owner: '{written.removeprefix('owner: ')}'"))[0] == (
+        0 if written == "owner: @platform-team" else 2  # quoted, each is text the owner pattern judges
+    )
+
+
+def test_a_value_after_a_hash_is_said_to_be_a_comment(validate):
+    """`owner: #ground-ops` (a chat channel) was told 'got nothing', with a value on screen."""
+    text = edited(OWNER, "owner: #ground-ops")
+    line = line_of(text, "owner: #")
+    hint = "' #' starts a comment in YAML: a value starting with # goes in quotes"
+    assert validate(text)[2] == (
+        f"spec.yaml: mission.owner: must be text, got nothing (null); {hint} (line {line}, column 3)\n"
+    )
+    # no comment, no hint: a key left empty
+    assert hint not in validate(edited(OWNER, "owner:"))[2]
+    assert hint not in validate(edited(OWNER, "owner: ''"))[2]
+
+
+def test_a_blank_or_padded_owner_is_refused(validate):
+    """`owner: '   '` put a blank owner tag on every resource."""
+    for owner in ("'   '", "' platform-team'", "'platform-team '"):
+        code, _, err = validate(edited(OWNER, f"owner: {owner}"))
+        assert code == 2 and "mission.owner: " in err and "no space first or last" in err, owner
+    assert validate(edited(OWNER, "owner: platform team"))[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "path", "held"),
+    [
+        ("data_classification: internal", "data_classification: intern\u0430l", "mission.data_classification",
+         "U+0430 (CYRILLIC SMALL LETTER A), not an ASCII letter"),
+        ("region: us-west-2", "region: us\u2013west\u20132", "clouds.aws.region",
+         "U+2013 (EN DASH), not an ASCII character"),
+        ("owner: platform-team", "owner: platf\u043erm-team", "mission.owner",
+         "U+043E (CYRILLIC SMALL LETTER O), not an ASCII letter"),
+    ],
+)  # fmt: skip
+def test_a_refused_value_names_the_look_alike_characters_it_holds(validate, old, new, path, held):
+    """A value that reads like an allowed one on screen was refused without saying why."""
+    code, _, err = validate(edited(old, new))
+    assert code == 2 and err.startswith(f"spec.yaml: {path}: ") and f"; it holds {held}" in err
+
+
+def test_a_list_or_mapping_given_a_boolean_says_what_yaml_made_of_it(validate):
+    """`tags: no` was told 'got False', Python's spelling."""
+    text = edited("  tags:\n", "  tags: no\n  old_tags:\n")
+    err = validate(text)[2].splitlines()
+    assert err[0].startswith(
+        "spec.yaml: mission.tags: must be a mapping, got the boolean false (YAML reads an unquoted yes, no, on,"
+    )
+    text = edited("alert_emails: [", "alert_emails: yes\n  old_emails: [")
+    assert "budget.alert_emails: must be a list, got the boolean true (YAML reads" in validate(text)[2]

@@ -1256,6 +1256,8 @@ def test_a_document_given_as_a_spec_is_one_line_saying_what_it_is(tmp_path, caps
         ("ops..alerts@example.com", False),
         ("ops@-example.com", False),
         ("ops@example", False),
+        ("a" * 64 + "@example.com", True),  # SMTP's longest local part
+        ("ops@" + "b" * 63 + "." + "b" * 63 + "." + "b" * 63 + "." + "b" * 55 + ".io", True),  # 254 characters
     ],
 )
 def test_an_alert_email_is_an_address_smtp_carries(address, accepted):
@@ -1273,12 +1275,40 @@ def test_an_alert_email_is_an_address_smtp_carries(address, accepted):
 
 
 @pytest.mark.parametrize(
+    ("address", "error"),
+    [
+        ("a" * 65 + "@example.com", "the part before @ is 65 characters; SMTP carries at most 64"),
+        (
+            "ops@" + "b" * 63 + "." + "b" * 63 + "." + "b" * 63 + "." + "b" * 56 + ".io",
+            "has 255 characters; at most 254",
+        ),
+    ],
+)
+def test_an_alert_email_past_smtps_sizes_is_refused(address, error):
+    """A 65-character local part and a 263-character domain were accepted, and went to both
+    budgets and the alert topic, where no alert would ever be delivered."""
+
+    def mutate(data):
+        data["budget"]["alert_emails"] = ["ops@example.com", address]
+
+    [line] = _errors(mutate)
+    assert line.startswith("s.yaml: budget.alert_emails[1]: ") and error in line
+
+
+@pytest.mark.parametrize(
     ("image", "accepted"),
     [
         ("ghcr.io/acme/processor:V1.2", True),  # a tag may hold capitals
         ("123456789012.dkr.ecr.us-west-2.amazonaws.com/proc:1.0.0-RC1", True),
         ("Registry.Example.com:5000/team/proc", True),  # so may the registry's host name
         ("proc@sha256:" + "0" * 64, True),
+        ("ghcr.io/acme/proc:1.0@sha512:" + "f" * 128, True),
+        ("proc@sha384:" + "a" * 96, True),
+        ("proc@sha256:" + "A" * 64, False),  # go-digest takes lowercase hex only
+        ("proc@sha256:" + "a" * 63, False),  # exactly the algorithm's length
+        ("proc@sha256:" + "a" * 65, False),
+        ("proc@sha512:" + "a" * 64, False),
+        ("proc@md5:" + "a" * 32, False),  # an algorithm go-digest does not register
         ("ghcr.io/Acme/processor:1.0", False),  # the repository path may not
         ("ghcr.io/acme/processor:", False),
         ("ghcr.io/acme//processor", False),

@@ -279,7 +279,8 @@ def test_an_account_id_in_another_script_is_refused(validate):
         validate,
         data,
         f"ground_segment.partner.aws_account_id: '{ARABIC_INDIC}' does not match ^[0-9]{{12}}$ (an AWS account "
-        "id, 12 digits 0-9)",
+        "id, 12 digits 0-9); it holds U+0661 (ARABIC-INDIC DIGIT ONE), U+0662 (ARABIC-INDIC DIGIT TWO), U+0663 "
+        "(ARABIC-INDIC DIGIT THREE) and 7 more, not an ASCII character",
     )
 
 
@@ -290,7 +291,7 @@ def test_an_external_id_with_a_non_ascii_letter_is_refused(validate):
         validate,
         data,
         "ground_segment.partner.aws_external_id: 'prüfung' does not match ^[A-Za-z0-9_+=,.@:/-]+$ (letters, "
-        "digits and _ + = , . @ : / -)",
+        "digits and _ + = , . @ : / -); it holds U+00FC (LATIN SMALL LETTER U WITH DIAERESIS), not an ASCII letter",
     )
 
 
