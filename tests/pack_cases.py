@@ -2541,6 +2541,27 @@ fires(
     {f"{RAW}-public-access-block": DROP},
     (f"bucket {RAW} has no BucketPublicAccessBlock", RAW),  # the account's leaves blockPublicAcls off
 )
+# a block naming another account (`accountId`) holds for that account's buckets, not this stack's:
+# a bucket without its own block was passed as covered by it
+BASELINES["noaa20-aws-other-account-block"] = Derived(
+    "noaa20-aws",
+    {
+        ACCOUNT_BLOCK: {
+            **dict.fromkeys(
+                ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"), True
+            ),
+            "accountId": "999999999999",
+        }
+    },
+    "an account-level public access block of another account, all four settings on",
+)
+passes(rule, "noaa20-aws-other-account-block")
+fires(
+    rule,
+    "noaa20-aws-other-account-block",
+    {f"{RAW}-public-access-block": DROP},
+    (f"bucket {RAW} has no BucketPublicAccessBlock", RAW),
+)
 
 TLS = f"{RAW}-policy/policy.Statement.0"
 NO_TLS = (f"bucket {RAW} has no policy denying aws:SecureTransport=false", RAW)
@@ -3470,6 +3491,9 @@ for sku in ("Standard_GZRS", "Standard_RAGZRS", "Standard_GRS", "Standard_RAGRS"
     fires(rule, "storage-account-only-westus2", {"sku.name": sku}, GEO_COPY.format("westus2"))
 passes(rule, "storage-account-only-westus2", {"sku.name": "Standard_LRS"})
 passes(rule, "storage-account-only-westus2", {"sku.name": "StandardV2_ZRS"})
+# ARM takes a SKU name in any case: a lower-case `Standard_grs` keeps its copy in the pair all the
+# same, and was passed as kept in westus2 alone
+fires(rule, "storage-account-only-westus2", {"sku.name": "Standard_grs"}, GEO_COPY.format("westus2"))
 BASELINES["storage-account-westus-grs"] = Derived(
     "storage-account",
     {"location": "westus", "sku.name": "Standard_LRS", "@config.allowedAzureLocations": ["westus"]},
@@ -5001,6 +5025,26 @@ fires(  # every port
     "nsg-two-halves",
     {"securityRules.1.destinationPortRange": "*"},
     "rules ssh-low, ssh-high together allow inbound traffic to port 22 (Tcp) from every internet address "
+    "(0.0.0.0/1, 128.0.0.0/1)",
+)
+# a rule of every protocol ("*") reaches a Tcp rule's ports, and the Tcp rule the "*" rule's: here
+# the two meet only at the start of the "*" rule's range (25, inside 20-30), not at the Tcp rule's
+# (20), and the port both open was missed
+BASELINES["nsg-tcp-range-beside-any-protocol"] = Derived(
+    "nsg-two-halves",
+    {
+        "securityRules.0.destinationPortRange": "20-30",
+        "securityRules.1.protocol": "*",
+        "securityRules.1.destinationPortRange": "31",
+    },
+    "one half of the internet on Tcp ports 20-30, the other on port 31 of every protocol",
+)
+passes(rule, "nsg-tcp-range-beside-any-protocol")
+fires(
+    rule,
+    "nsg-tcp-range-beside-any-protocol",
+    {"securityRules.1.destinationPortRange": "25"},
+    "rules ssh-low, ssh-high together allow inbound traffic to port 25 (*) from every internet address "
     "(0.0.0.0/1, 128.0.0.0/1)",
 )
 # a rule that denies, or is outbound, from every address admits nothing from the internet

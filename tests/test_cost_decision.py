@@ -627,6 +627,36 @@ def test_no_verdict_at_a_partner_price_rests_on_a_side_that_leaves_a_price_out()
     )
 
 
+def test_a_tie_at_the_partner_price_with_a_price_left_out_on_the_partner_s_side_is_not_said_the_same():
+    """At $10/min Azure with the partner and AWS with Ground Station both come to $9,500.00 known,
+    but Azure's Data Explorer cluster is unpriced: they were said to "cost the same", where Azure
+    costs more by whatever the cluster comes to."""
+    tie = dataclasses.replace(
+        _sides("on demand", 9000.0), aws_rest_partner=600.0, azure_rest=500.0, unknown={"azure": ["adx_cluster_hour"]}
+    )
+    assert _managed_sentence(tie, 10.0, None).startswith(
+        "Which of Azure and AWS with Ground Station on demand is cheaper is not known: Azure with the partner at "
+        "$10.00/min costs $9,500.00/month against $9,500.00 on AWS with Ground Station on demand;"
+    )
+    # every price known, the tie is one
+    assert _managed_sentence(dataclasses.replace(tie, unknown={}), 10.0, None).startswith(
+        "Azure and AWS with Ground Station on demand cost the same: Azure with the partner at $10.00/min costs "
+        "$9,500.00/month against $9,500.00 on AWS with Ground Station on demand;"
+    )
+
+
+def test_a_price_aws_leaves_out_weighs_on_neither_side_when_the_partner_option_is_on_aws():
+    """AWS with the partner at $11/min ($10,399.50 known) against AWS with Ground Station ($9,500.00
+    known), Athena's scans unpriced: both options carry the same AWS lines, so the unknown adds the
+    same to each and Ground Station is cheaper. Counted against Ground Station alone, the verdict
+    was "not known"."""
+    aws_unpriced = dataclasses.replace(_sides("on demand", 9000.0), azure_rest=700.0, unknown={"aws": ["athena_tb"]})
+    assert _managed_sentence(aws_unpriced, 11.0, None).startswith(
+        "AWS with Ground Station on demand is cheaper: AWS with the partner at $11.00/min costs $10,399.50/month "
+        "against $9,500.00 on AWS with Ground Station on demand; the break-even partner price is $10.00/min;"
+    )
+
+
 def test_equal_totals_are_said_to_cost_the_same_never_one_cheaper():
     """Every other price 0 and the partner at $10/min, Ground Station's own $10/min: the sentence
     called AWS with Ground Station "cheaper" at $12,166.67 against $12,166.67; two equal rests
@@ -675,6 +705,18 @@ def test_the_sensitivity_is_drawn_only_at_contact_loads_the_spec_allows():
     )
     assert feasible_contacts(spec_from_data(data)) == [1, 2, 3, 4, 6, 8, 10, 12]
     assert feasible_contacts(spec_from_data(spec_data("noaa20.yaml"))) == [1, 2, 3, 4, 6, 8, 10, 12, 16, 20]
+
+
+def test_the_sensitivity_holds_the_spec_s_own_contacts_where_the_grid_has_none(catalogs):
+    """5 contacts a day, between the grid's 4 and 6: the chart was drawn without the spec's own
+    load, and the monthly figure the sentence gives for AWS with Ground Station was on no point of it."""
+    bp = build_blueprint(spec_from_data(with_changes(spec_data("noaa20.yaml"), {"ground_segment.contacts_per_day": 5})))
+    d = decision(bp, estimate(bp, catalogs))
+    series = {p["contactsPerDay"]: p for p in d["sensitivity"]["series"]}
+    assert list(series) == [1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20]
+    own = series[5]["awsOnDemand"]
+    assert own == pytest.approx(d["restMonthly"]["awsWithGroundStation"] + d["groundStationMonthly"]["onDemand"])
+    assert f"Ground Station on demand ($10.00/min list, ${own:,.2f}/month)" in d["sentence"]
 
 
 def test_a_supplied_partner_price_of_zero_is_drawn_as_the_sentence_prices_it(catalogs):

@@ -14,7 +14,9 @@ from typing import Any
 import pytest
 
 from groundlink.clouds import CLOUDS
-from groundlink.diff.run import diff_against
+from groundlink.diff import diff_states
+from groundlink.diff.run import data_loss_lines, diff_against
+from groundlink.diff.state import Resource, State
 from groundlink.engine.mockids import ACCOUNT_ID, SUBSCRIPTION_ID, TENANT_ID
 
 from .conftest import SPECS, cached_plan
@@ -326,3 +328,79 @@ def test_an_input_the_provider_does_not_compute_still_changes_when_the_program_d
     changed = {c.name: (c.action, [p.path for p in c.properties]) for c in diff.changes}
     assert changed["noaa20-storage-raw"] == ("replace", ["bucketPrefix"])  # its settings follow it
     assert changed["noaa20-events-contacts"] == ("update", ["delaySeconds"])
+
+
+def _one_resource(cloud: str, kind: str, type_token: str, inputs: dict, outputs: dict) -> State:
+    resource = Resource(f"{type_token}::store", type_token, "store", inputs, True, outputs=outputs)
+    return State(cloud, kind, f"{kind}.json", {resource.key: resource})
+
+
+def _changes(old: State, new: State) -> list[tuple]:
+    return [
+        (c.action, c.forced_by, c.loses_data, [(p.path, p.kind, p.old, p.new) for p in c.properties])
+        for c in diff_states(old, new).changes
+    ]
+
+
+def test_an_added_input_unlike_the_checkpoint_s_output_still_replaces_the_bucket() -> None:
+    """An added input the provider's state already holds changes nothing, and only one equal to
+    it: a bucket whose checkpoint records `objectLockEnabled: false` (as `pulumi import` records
+    what the provider read), given Object Lock by the program, was shown as no change, where
+    Terraform creates the bucket anew and its objects are lost."""
+    bucket = "aws:s3/bucket:Bucket"
+    outputs = {"bucket": "noaa20-raw-1a2b3c", "objectLockEnabled": False, "arn": "arn:aws:s3:::noaa20-raw-1a2b3c"}
+    old = _one_resource("aws", "checkpoint", bucket, {"bucket": "noaa20-raw-1a2b3c"}, outputs)
+    locked = {"bucket": "noaa20-raw-1a2b3c", "objectLockEnabled": True}
+    new = _one_resource("aws", "plan", bucket, locked, {**outputs, "objectLockEnabled": True})
+
+    assert _changes(old, new) == [("replace", ("objectLockEnabled",), True, [("objectLockEnabled", "+", None, True)])]
+    assert data_loss_lines([diff_states(old, new)]) == [
+        f"aws: {bucket} store would be replaced (forced by objectLockEnabled): data loss"
+    ]
+    # the same input, equal to the state's value, is what the provider already has
+    already = _one_resource(
+        "aws", "checkpoint", bucket, {"bucket": "noaa20-raw-1a2b3c"}, {**outputs, "objectLockEnabled": True}
+    )
+    assert _changes(already, new) == []
+
+
+def test_an_input_added_to_an_azure_account_replaces_it_whatever_its_outputs_hold() -> None:
+    """azure-native compares the program's inputs with the checkpoint's inputs, not with the
+    provider's state as pulumi-aws does: a storage account whose checkpoint gives no
+    `isHnsEnabled` input (its outputs, as ARM reports the account, say true) and whose program
+    now sets it is replaced, with its containers' data. Read against the outputs, the
+    replacement was hidden and the data-loss gate let the update through."""
+    account = "azure-native:storage:StorageAccount"
+    outputs = {"kind": "StorageV2", "isHnsEnabled": True}
+    old = _one_resource("azure", "checkpoint", account, {"kind": "StorageV2"}, outputs)
+    new = _one_resource("azure", "plan", account, {"kind": "StorageV2", "isHnsEnabled": True}, {})
+
+    assert _changes(old, new) == [("replace", ("isHnsEnabled",), True, [("isHnsEnabled", "+", None, True)])]
+    assert data_loss_lines([diff_states(old, new)]) == [
+        f"azure: {account} store would be replaced (forced by isHnsEnabled): data loss"
+    ]
+
+
+def test_a_list_output_shorter_in_the_checkpoint_than_in_the_plan_is_compared_not_a_crash(tmp_path: Path) -> None:
+    """An alarm deployed with no OK action (`okActions: []` in the checkpoint), which the program
+    now sends to the alerts topic: the deployed values are read from the checkpoint's outputs
+    item by item, and past the end of its shorter list `groundlink diff` ended in an IndexError.
+    It is an update naming the topic as deployed."""
+    doc = _deployed("aws")
+    (alarm,) = [
+        r
+        for r in doc["deployment"]["resources"]
+        if r["type"] == "aws:cloudwatch/metricAlarm:MetricAlarm"
+        and r["urn"].endswith("::noaa20-observability-frame-loss")
+    ]
+    topic = alarm["outputs"]["okActions"][0]
+    assert topic.startswith(f"arn:aws:sns:us-west-2:{REAL[ACCOUNT_ID]}:noaa20-observability-alerts-")
+    alarm["inputs"]["okActions"] = alarm["outputs"]["okActions"] = []
+    checkpoint = tmp_path / "aws.checkpoint.json"
+    checkpoint.write_text(json.dumps(doc))
+
+    (diff,) = diff_against(str(checkpoint), NOAA20, ["aws"], {"aws": cached_plan("noaa20.yaml", "aws")})
+
+    assert [(c.action, c.name, [(p.path, p.old, p.new) for p in c.properties]) for c in diff.changes] == [
+        ("update", "noaa20-observability-frame-loss", [("okActions", [], [topic])])
+    ]

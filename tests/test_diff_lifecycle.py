@@ -201,6 +201,19 @@ def test_what_an_s3_lifecycle_deletes_sooner(old, new, found):
     assert sooner(S3_LIFECYCLE, old, new) == found
 
 
+def test_a_dated_expiry_widened_from_a_prefix_to_the_whole_bucket_deletes_sooner():
+    """A rule expiring `tmp/` on 2027-06-01 widened to every object, its date kept: the same date
+    was taken to cover the new rule whatever its prefix, and an edit that deletes the whole bucket
+    that day passed the data-loss gate as deleting nothing sooner."""
+    on_the_day = {"date": "2027-06-01T00:00:00Z"}
+    under_tmp = _s3({"id": "r", "filter": {"prefix": "tmp/"}, "expiration": on_the_day})
+    everything = _s3({"id": "r", "filter": {"prefix": ""}, "expiration": on_the_day})
+    assert sooner(S3_LIFECYCLE, under_tmp, everything) == [
+        ('current versions under "" (rule r)', math.inf, "on 2027-06-01T00:00:00Z")
+    ]
+    assert sooner(S3_LIFECYCLE, everything, under_tmp) == []  # narrowed: nothing it did not delete that day
+
+
 def _azure(*rules: dict[str, Any]) -> dict[str, Any]:
     return {"policy": {"rules": list(rules)}}
 

@@ -200,6 +200,25 @@ def test_an_archive_of_wheels_for_another_runtime_is_one_line_naming_them(tmp_pa
     assert functiondeps.missing(cloud) is None
 
 
+def test_three_wheels_for_another_runtime_are_all_named_with_nothing_more_said(tmp_path, monkeypatch) -> None:
+    """The line names three wheels and counts the rest: with exactly three it ended "... and 0
+    more", a fourth to look for that does not exist."""
+    bundle = BUNDLES["aws"]
+    other = "cp311-cp311-manylinux_2_17_x86_64"
+    wheels = [
+        (name.replace("-", "_"), version) for name, _, version in (r.partition("==") for r in bundle.requirements())
+    ]
+    assert [name for name, _ in wheels] == ["dpkt", "numpy", "pyarrow"]
+    monkeypatch.chdir(tmp_path)
+    tag = f"Wheel-Version: 1.0\nTag: {other}\n".encode()
+    stand_in(tmp_path, bundle, [(f"{bundle.prefix}{n}-{v}.dist-info/WHEEL", tag, 0o644) for n, v in wheels])
+    assert functiondeps.missing("aws") == (
+        f"processing: {bundle.path} holds wheels for another runtime than CPython 3.12 on manylinux_2_28_aarch64 "
+        f"(dpkt ({other}); numpy ({other}); pyarrow ({other})): run `make function-deps` again, before pulumi "
+        "preview or up"
+    )
+
+
 def test_a_layer_built_deflated_before_it_was_stored_is_one_line_asking_for_a_rebuild(tmp_path, monkeypatch) -> None:
     """Its bytes are those of the zlib that built it, and a stored layer built elsewhere differs:
     each teammate's `up` published the layer again until everyone rebuilt, which nothing said.

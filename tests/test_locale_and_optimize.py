@@ -120,3 +120,13 @@ def test_a_character_no_utf_8_stream_takes_is_written_as_its_escape() -> None:
     from groundlink.cli import OWN_BYTES
 
     assert "a\udcffb\ud800".encode("utf-8", OWN_BYTES) == b"a\xffb\\ud800"
+
+
+def test_the_lowest_byte_that_is_not_utf_8_is_written_as_itself_too() -> None:
+    """A file name holding byte 0x80 (read by Python as U+DC80, the first of the range) was
+    printed with `\\udc80` where every other such byte went out as itself, as `ls` shows it."""
+    from groundlink.cli import OWN_BYTES
+
+    name = b"/data/\x80-\xff.yaml"
+    assert name.decode("utf-8", "surrogateescape").encode("utf-8", OWN_BYTES) == name
+    assert "\udc7f".encode("utf-8", OWN_BYTES) == b"\\udc7f"  # just below the range: no byte of a name

@@ -186,6 +186,18 @@ def test_a_broken_link_on_the_way_to_an_output_is_named_as_one(tmp_path, monkeyp
 
 
 @pytest.mark.usefixtures("never_planned")
+def test_a_file_on_the_way_to_an_output_is_named_as_one(tmp_path, monkeypatch, capsys):
+    """`--json notes/plan.json` where `notes` is a file: the system's "Not a directory" was the
+    whole message (`cannot write (Not a directory)`), naming nothing; the file in the way is named,
+    before any planning."""
+    monkeypatch.chdir(tmp_path)
+    Path("notes").write_text("a file, not a directory\n")
+    assert cli.main(["plan", SPEC, "--cloud", "aws", "--json", "notes/plan.json"]) == 2
+    assert one_line(capsys) == f"groundlink: --json notes/plan.json: {tmp_path}/notes is a file, not a directory"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes"]
+
+
+@pytest.mark.usefixtures("never_planned")
 def test_a_directory_given_for_both_clouds_is_refused_not_written_beside(tmp_path, capsys):
     target = tmp_path / "plans"
     target.mkdir()
