@@ -748,6 +748,8 @@ def _yaml_message(exc: yaml.YAMLError, source: str, text: str) -> str:
 # Characters YAML reserves at the start of a plain value (`owner: @platform-team`, a GitHub team):
 # the scanner says only that it "cannot start any token".
 _RESERVED_FIRST = ("@", "`", "%")
+# The longest plain (simple) key YAML's scanner takes (the YAML 1.1 spec's 1024 characters).
+_PLAIN_KEY_MAX = 1024
 
 
 def _needs_quotes(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> tuple[tuple[Any, ...], str] | None:
@@ -763,9 +765,15 @@ def _needs_quotes(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> tuple[tupl
         message = f"a value cannot start with {first} unquoted (YAML reserves it); put the value in quotes"
         return _path_at(text, mark.line, mark.column), message
     if problem.startswith("mapping values are not allowed"):
-        # the path of the value before the second `: `, not of the mapping around it
-        message = "a value holding ': ' must be in quotes (YAML reads ': ' as the end of a key)"
-        return _path_at(text, mark.line, max(mark.column - 1, 0)), message
+        before = text.split("\n")[mark.line][: mark.column]
+        if ": " in before or ":\t" in before:
+            # the path of the value before the second `: `, not of the mapping around it
+            message = "a value holding ': ' must be in quotes (YAML reads ': ' as the end of a key)"
+            return _path_at(text, mark.line, max(mark.column - 1, 0)), message
+        key = before.strip(" \t-")
+        if len(key) > _PLAIN_KEY_MAX:  # the scanner takes no longer plain key, and said only the above
+            message = f"a key of {len(key)} characters; YAML reads a plain key of at most {_PLAIN_KEY_MAX}"
+            return _path_at(text, mark.line, len(before) - len(before.lstrip(" \t-"))), message  # the key's mapping
     return None
 
 
@@ -1169,8 +1177,15 @@ def _unique_key_loader() -> type[yaml.SafeLoader]:
         field's own check, which names the field and what is allowed."""
         try:
             return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
-        except (ValueError, AttributeError):  # AttributeError: `!!timestamp x`, which matches no date at all
+        except ValueError:
             return loader.construct_scalar(node)
+        except AttributeError:  # `!!timestamp x`, no date at all: only an explicit tag makes one of it
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"!!timestamp {str(node.value)!r} is not a date; give one, or leave the tag out",
+                node.start_mark,
+            ) from None
 
     def tagged(construct: Any, kind: str) -> Any:
         """`construct`, refusing in one line (the field and the tag named) content its explicit tag

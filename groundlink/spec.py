@@ -41,6 +41,7 @@ from .clouds import PROVIDER_REGION_KEYS
 from .fieldpath import FieldPath, field_path, model_at
 from .inputs import (
     MAX_LINE,
+    OUT_OF_RANGE_ALLOWED,
     Document,
     InputError,
     InputTooLarge,
@@ -218,6 +219,8 @@ def _whole(value: Any) -> Any:
     """A float with no fraction (180.0) is the whole number it equals, as a JSON schema's
     `integer` says (JSON has one kind of number); any other value is left to the strict int."""
     if isinstance(value, float) and value.is_integer():
+        if abs(value) >= 2**63:  # 1.0e+308 was echoed back as the 309 digits of its integer
+            raise ValueError(f"{_fmt(value)} is out of range; allowed: {OUT_OF_RANGE_ALLOWED}")
         return int(value)
     return value
 

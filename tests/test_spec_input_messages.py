@@ -286,13 +286,17 @@ def test_a_date_where_a_number_belongs_is_named_as_a_date(validate, value, expec
     )
 
 
-def test_a_timestamp_tag_on_no_date_is_the_text_the_field_then_refuses(validate):
+def test_a_timestamp_tag_on_no_date_is_refused_as_other_tags_are(validate):
+    """`owner: !!timestamp foo` was taken as the text 'foo', where `!!int abc` is refused."""
     text = edited(MEMORY, "  memory_mb: !!timestamp x ")
     assert validate(text) == (
         2,
         "",
-        f"spec.yaml: processing.memory_mb: must be a number, got the text 'x' (line {line_of(text, 'memory_mb')}, column 3)\n",
+        "spec.yaml: processing.memory_mb: !!timestamp 'x' is not a date; give one, or leave the tag out "
+        f"(line {line_of(text, 'memory_mb')}, column 14)\n",
     )
+    code, _, err = validate(edited("owner: platform-team", "owner: !!timestamp foo"))
+    assert code == 2 and "mission.owner: !!timestamp 'foo' is not a date" in err
 
 
 def test_a_control_character_before_any_field_is_named_by_line_and_column(validate):
@@ -516,3 +520,35 @@ def test_a_list_or_mapping_given_a_boolean_says_what_yaml_made_of_it(validate):
     )
     text = edited("alert_emails: [", "alert_emails: yes\n  old_emails: [")
     assert "budget.alert_emails: must be a list, got the boolean true (YAML reads" in validate(text)[2]
+
+
+@pytest.mark.parametrize(
+    ("old", "path"),
+    [
+        ("min_contact_seconds: 180", "ground_segment.min_contact_seconds"),
+        ("pre_pass_seconds: 120", "ground_segment.pre_pass_seconds"),
+        ("memory_mb: 2048", "processing.memory_mb"),
+        ("timeout_seconds: 900", "processing.timeout_seconds"),
+        ("max_concurrency: 10", "processing.max_concurrency"),
+    ],
+)
+def test_a_huge_whole_number_is_told_as_written(validate, old, path):
+    """`1.0e+308` in a whole-number field was echoed as the 309 digits of its integer, in the
+    fields whose own checks print the value."""
+    text = edited(old, f"{old.split(':')[0]}: 1.0e+308")
+    code, _, err = validate(text)
+    assert code == 2 and err.startswith(
+        f"spec.yaml: {path}: 1.0e+308 is out of range; allowed: a number within the field's bounds"
+    ), err
+    assert len(err) < 300
+
+
+def test_a_plain_key_past_what_yaml_reads_is_named_as_a_long_key(validate):
+    """A tag key of 1,100 characters was told 'mapping values are not allowed in this context'."""
+    text = edited("  tags:\n", "  tags:\n    " + "k" * 1100 + ": v\n")
+    assert validate(text) == (
+        2,
+        "",
+        "spec.yaml: mission.tags: a key of 1100 characters; YAML reads a plain key of at most 1024 "
+        f"(line {line_of(text, 'k' * 1100)}, column 1105)\n",
+    )
