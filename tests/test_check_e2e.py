@@ -570,3 +570,25 @@ def test_the_rules_judged_up_front_are_the_schemas_the_pack_reports():
     }
     assert reported == {rule.name: (rule.enforcement, rule.config, []) for rule in RULES}
     assert len(reported) > 40
+
+
+def test_a_proxy_in_the_environment_never_stands_between_groundlink_and_its_pack(monkeypatch, own_pack_processes):
+    """gRPC sends every channel through http_proxy, https_proxy or grpc_proxy, loopback too:
+    behind a corporate proxy `check` waited 60 s and failed, blaming the pack, and `compare`
+    passed with no policy results at all."""
+    from pathlib import Path
+
+    from groundlink.check.host import PackProcess
+
+    for name in ("http_proxy", "https_proxy", "grpc_proxy"):
+        monkeypatch.setenv(name, "http://127.0.0.1:9")  # a port nothing listens on
+    monkeypatch.delenv("no_grpc_proxy", raising=False)
+    monkeypatch.setenv("no_proxy", "internal.example.com")
+    plan = cached_plan("noaa20.yaml", "aws")
+    result = check_plans([plan])
+    assert result.passed and [c.resources for c in result.clouds] == [len(plan.resources)]
+    # the pack's own channel back to groundlink's engine bypasses it too, the user's exceptions kept
+    with PackProcess(check_runner.PACK_DIR, "p", "s").start() as pack:
+        assert pack._proc is not None
+        environ = Path(f"/proc/{pack._proc.pid}/environ").read_bytes().split(b"\0")
+    assert b"no_grpc_proxy=internal.example.com,127.0.0.1" in environ

@@ -156,6 +156,13 @@ def ended(returncode: int) -> str:
     return f"exit {returncode}"
 
 
+def _loopback_not_proxied() -> str:
+    """The pack's `no_grpc_proxy`: the user's exceptions and 127.0.0.1. gRPC reads the lowercase
+    names, no_grpc_proxy before no_proxy, and proxies every channel otherwise, loopback too."""
+    given = os.environ.get("no_grpc_proxy", os.environ.get("no_proxy", ""))  # noqa: SIM112 (gRPC's own names)
+    return ",".join(filter(None, [given, "127.0.0.1"]))
+
+
 @dataclass
 class PackProcess:
     """One pack process for one stack. Use as a context manager: it always stops."""
@@ -189,6 +196,8 @@ class PackProcess:
             "PULUMI_STACK": self.stack,
             "PULUMI_DRY_RUN": "true" if self.dry_run else "false",
             "PULUMI_CONFIG": json.dumps(self.config),
+            # the pack's own channel to the engine above is loopback too
+            "no_grpc_proxy": _loopback_not_proxied(),
         }
         try:
             self._proc = subprocess.Popen(
@@ -248,7 +257,10 @@ class PackProcess:
             if self._stderr_reader is not None:
                 self._stderr_reader.join(STOP_TIMEOUT_SECONDS)
             raise PackError(f"policy pack failed to start ({ended(proc.returncode)}): {self.startup_failure()}")
-        self._channel = grpc.insecure_channel(f"127.0.0.1:{line}")
+        # never through a proxy: gRPC takes http_proxy, https_proxy and grpc_proxy from the
+        # environment for every channel, loopback too, and a check behind a corporate proxy
+        # waited 60 s for a pack it never reached
+        self._channel = grpc.insecure_channel(f"127.0.0.1:{line}", options=[("grpc.enable_http_proxy", 0)])
         stub = analyzer_pb2_grpc.AnalyzerStub(self._channel)
         # The first call waits for the connection. grpc.channel_ready_future would too, but it
         # leaves a thread polling the channel's state every 0.2 s, which close() then waits
