@@ -65,6 +65,24 @@ def test_a_pinned_time_that_is_no_time_is_one_line_before_planning(value, monkey
     )
 
 
+@pytest.mark.engine_runs  # the engine's own refusal is the subject: no shared plan stands in for it
+@pytest.mark.parametrize(
+    "command", [["plan", "--cloud", "azure", "--json"], ["preflight", "--cloud", "azure"], ["check", "--json"]]
+)
+def test_every_command_that_plans_refuses_a_pinned_time_that_is_no_time(command, monkeypatch, capsys, tmp_path):
+    """`plan` took the real month for a SOURCE_DATE_EPOCH that `compare` refused, so the same
+    environment dated one command's plan and refused the other's."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1.5")
+    out = tmp_path / "plan.json"
+    extra = [str(out)] if command[-1] == "--json" else []
+    assert main([command[0], str(SPECS / "noaa20.yaml"), *command[1:], *extra]) == 2
+    assert capsys.readouterr().err == (
+        "groundlink: SOURCE_DATE_EPOCH: '1.5' is not a time; allowed: whole seconds since 1970-01-01 UTC, as "
+        "`date +%s` prints them, or unset\n"
+    )
+    assert not out.exists()
+
+
 def test_compare_json_matches_its_documented_schema(report):
     _, _, doc = report
     schema = json.loads(SCHEMA.read_text())

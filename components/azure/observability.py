@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import datetime
 import json
-import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,6 +21,8 @@ import pulumi
 import pulumi_azure_native as azure
 
 from groundlink.blueprint import MissionInputs, ObservabilityInputs
+from groundlink.clock import pinned_time
+from groundlink.errors import UsageError
 from groundlink.limits import LOG_NEVER_EXPIRE
 from groundlink.processing.errors import WARNING_PREFIXES
 from groundlink.runtime.delivery import LOSS_FIELD, loss_threshold
@@ -86,11 +87,11 @@ def plan_time() -> datetime.datetime:
     a report that counts from it: docs/compare.md). A real `pulumi preview` or `up` starts the
     budget in the real month, the earliest Azure takes (a shell that pins SOURCE_DATE_EPOCH to
     1980, as Nix shells do, must not make a saved plan's create a start Azure refuses)."""
-    pinned = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if _mocked() and pinned.isascii() and pinned.isdigit():
-        with contextlib.suppress(OverflowError, OSError, ValueError):
-            return datetime.datetime.fromtimestamp(int(pinned), datetime.UTC)
-    return datetime.datetime.now(datetime.UTC)
+    pinned = None
+    if _mocked():
+        with contextlib.suppress(UsageError):  # groundlink's commands refuse it before planning
+            pinned = pinned_time()
+    return pinned or datetime.datetime.now(datetime.UTC)
 
 
 def _mocked() -> bool:

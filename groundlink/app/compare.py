@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import interrupt
+from ..clock import pinned_time
 from ..clouds import CLOUDS, cloud_title
 from ..errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError
 from ..inputs import escaped
@@ -232,29 +233,11 @@ def _write(tmp: Path, doc: dict[str, Any], runs: dict[str, PlanRun], charts: dic
     (tmp / "report.html").write_text(render_html(doc, charts), encoding="utf-8")
 
 
-# The time a build records, where a user pins it (reproducible-builds.org, "SOURCE_DATE_EPOCH":
-# "The value MUST be an ASCII representation of an integer with no fractional component, identical
-# to the output format of date +%s").
-SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"
-
-
 def run_time() -> str:
     """When the run happened, as compare.json's `generatedAt` and the reports write it (UTC, to
     the second): now, or SOURCE_DATE_EPOCH where it is set, so a report committed to a
     repository changes only with what it says (the TLE ages it gives count from it too)."""
-    pinned = os.environ.get(SOURCE_DATE_EPOCH)
-    if pinned is None or pinned == "":
-        moment = dt.datetime.now(dt.UTC)
-    else:
-        try:
-            if not pinned.isascii() or not pinned.isdigit():
-                raise ValueError(pinned)
-            moment = dt.datetime.fromtimestamp(int(pinned), dt.UTC)
-        except (ValueError, OverflowError, OSError):
-            raise UsageError(
-                f"{SOURCE_DATE_EPOCH}: {pinned!r} is not a time; allowed: whole seconds since 1970-01-01 UTC, as "
-                "`date +%s` prints them, or unset"
-            ) from None
+    moment = pinned_time() or dt.datetime.now(dt.UTC)
     return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 

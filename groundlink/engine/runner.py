@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import interrupt
 from ..blueprint import Realization
+from ..clock import pinned_time
 from ..clouds import CLOUDS
 from ..errors import PlanError
 from ..spec import MissionSpec, load_spec, spec_file_path
@@ -489,6 +490,7 @@ def plan(
     named = given if isinstance(given, str) else str(given)
     spec_path = Path(given)
     spec = load_spec(named)  # precise spec errors first, outside any Pulumi machinery
+    pinned_time()  # a SOURCE_DATE_EPOCH that is no time is refused here as compare refuses it
     stack = stack or f"{spec.mission.name}-{cloud}"
     from ..program import main
 
