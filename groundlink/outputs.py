@@ -278,12 +278,31 @@ def keep_mode(replacement: Path, replaced: Path, new: int = 0o666) -> None:
     private (0600, 0700) became readable by everyone when it was replaced. Where nothing is
     replaced, `new` less the umask, as an ordinary write creates it (not mkstemp's 0600)."""
     try:
-        mode = stat.S_IMODE(os.stat(replaced).st_mode)
+        before = os.stat(replaced)
     except FileNotFoundError:
         mask = os.umask(0)
         os.umask(mask)
-        mode = new & ~mask
-    os.chmod(replacement, mode)
+        os.chmod(replacement, new & ~mask)
+        return
+    _keep_group(replacement, before.st_gid)  # first: a change of group clears a file's set-id bits
+    os.chmod(replacement, stat.S_IMODE(before.st_mode))
+
+
+def _keep_group(replacement: Path, group: int) -> None:
+    """Give `replacement` (and what a report directory holds) the group of what it replaces,
+    where the user may (a member of it): a plan or a report shared with a team's group went to
+    the writer's own group when replaced, and the team lost its write. Where the user may not,
+    the writer's group stays, as a new file gets it."""
+    if os.stat(replacement).st_gid == group:
+        return
+    paths = [replacement]
+    if replacement.is_dir() and not replacement.is_symlink():
+        paths += [Path(root, name) for root, dirs, files in os.walk(replacement) for name in (*dirs, *files)]
+    try:
+        for path in paths:
+            os.chown(path, -1, group, follow_symlinks=False)
+    except PermissionError:  # not a member of it: nothing more to try
+        return
 
 
 def is_mount_point(path: Path) -> bool:

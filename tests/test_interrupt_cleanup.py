@@ -202,3 +202,31 @@ def test_a_policy_pack_ends_with_a_command_that_is_killed_outright():
     assert run.returncode == -signal.SIGKILL, run.err
     assert len(run.out.split()) == 1  # the pack was up and answering
     assert run.survivors == ""  # read before the test's own clean-up kills the group
+
+
+def test_a_ctrl_c_while_the_replaced_report_is_removed_leaves_none_of_it(
+    ctrl_c_as_the_command_line_takes_it, tmp_path, monkeypatch
+):
+    """The new report was in place and the old one half deleted, set aside beside it, when a
+    Ctrl-C came during its removal; the next run called it a killed compare's."""
+    import shutil
+
+    from groundlink.app import compare
+
+    interrupt.forget()
+    out, new = tmp_path / "out", tmp_path / ".out.tmp-1"
+    for report, text in ((out, "old"), (new, "new")):
+        (report / "charts").mkdir(parents=True)
+        for name in ("report.md", "charts/a.svg", "charts/b.svg"):
+            (report / name).write_text(text)
+    removing = shutil.rmtree
+
+    def stopped_midway(path, *args, **kwargs):
+        signal.raise_signal(signal.SIGINT)  # the user's Ctrl-C, as the first entry goes
+        return removing(path, *args, **kwargs)
+
+    monkeypatch.setattr(shutil, "rmtree", stopped_midway)
+    with pytest.raises(KeyboardInterrupt):
+        compare._replace_dir(new, out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert (out / "report.md").read_text() == "new"

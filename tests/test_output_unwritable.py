@@ -244,6 +244,40 @@ def test_a_replaced_output_keeps_the_permissions_it_had(tmp_path, monkeypatch):
     assert stat.S_IMODE(report.stat().st_mode) == 0o700 and (report / "compare.json").exists()
 
 
+def _another_group() -> int | None:
+    """A group this process may give its files other than its own: any, as root; else one it is
+    a member of besides its own, if any."""
+    import os
+
+    if os.geteuid() == 0:
+        return 4321
+    return next((g for g in os.getgroups() if g != os.getegid()), None)
+
+
+@pytest.mark.skipif(_another_group() is None, reason="this user belongs to one group only: no group to keep")
+def test_a_replaced_plan_or_report_keeps_the_group_it_was_shared_with(tmp_path, monkeypatch):
+    """A plan or a report shared with a team's group went to the writer's own group when it was
+    replaced, and the team lost its write to it."""
+    import os
+
+    team = _another_group()
+    assert team is not None
+    monkeypatch.setattr(engine, "plan", lambda *a, **k: cached_plan("noaa20.yaml", "aws"))
+    shared = tmp_path / "shared.json"
+    shared.write_text("{}")
+    os.chown(shared, -1, team)
+    assert cli.main(["plan", SPEC, "--cloud", "aws", "--json", str(shared)]) == 0
+    assert shared.stat().st_gid == team and json.loads(shared.read_text())["resources"]
+    report = tmp_path / "report"
+    monkeypatch.setattr(parallel_plans, "run_plans", _fake_runs_of_noaa20())
+    assert cli.main(["compare", SPEC, "--out", str(report)]) == 0
+    assert report.stat().st_gid == os.getegid()  # a new report: the writer's group, as any new file
+    os.chown(report, -1, team)
+    assert cli.main(["compare", SPEC, "--out", str(report)]) == 0
+    held = [report, *report.rglob("*")]
+    assert len(held) > 5 and {p.stat().st_gid for p in held} == {team}
+
+
 def _fake_runs_of_noaa20():
     from .test_compare import _fake_runs
 

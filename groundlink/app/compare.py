@@ -181,7 +181,11 @@ def _replace_dir(tmp: Path, out: Path) -> Path | None:
         raise
     if old is None:
         return None
-    shutil.rmtree(old, ignore_errors=True)
+    # the new report is in place: the previous one is removed whole before a stop signal that
+    # comes meanwhile is raised (a Ctrl-C there left half of it set aside, said by the next run
+    # to be a killed compare's)
+    with interrupt.finishing():
+        shutil.rmtree(old, ignore_errors=True)
     if not old.exists():
         return None
     try:  # again, for what stopped it: what is left names it
