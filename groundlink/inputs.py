@@ -1265,9 +1265,27 @@ def _unique_key_loader() -> type[yaml.SafeLoader]:
     return Loader
 
 
+def _refuse_other_yaml_versions(text: str, source: str) -> None:
+    """A `%YAML 1.2` directive, refused: PyYAML reads every document by YAML 1.1's rules, where
+    `on` is a boolean, `0b101` a number and `1_000` a thousand, and it took the directive
+    without a word, so a file written for 1.2 meant something else here."""
+    for number, line in enumerate(text.split("\n")):
+        stripped = line.strip()
+        if stripped.startswith("%YAML"):
+            version = stripped.split()[1] if len(stripped.split()) > 1 else ""
+            if version and version != "1.1":  # none: the parser says what is wrong
+                raise InputError(
+                    f"{source}: line {number + 1}, column 1: %YAML {version} is not read here: groundlink reads "
+                    "YAML 1.1 (yes, no, on and off are booleans); remove the directive or write %YAML 1.1"
+                )
+        elif stripped and not stripped.startswith(("#", "%")):  # directives come before the document
+            return
+
+
 def load_yaml(text: str, source: str) -> Document:
     """Parse one YAML document within the bounds above; InputError (one line) on any failure."""
     refuse_yaml_11_line_breaks(text, source)
+    _refuse_other_yaml_versions(text, source)
     check_bounds(text, source)
     loader = _unique_key_loader()(text)
     root = None

@@ -233,19 +233,68 @@ class _StagedText:
     """A file's new text in a temporary sibling (`temp`), until `commit` renames it over the
     target; None where the text was written in place (a pipe, a terminal)."""
 
-    def __init__(self, temp: Path | None, target: Path) -> None:
-        self.temp, self.target = temp, target
+    def __init__(self, temp: Path | None, target: Path, lock: int | None = None) -> None:
+        self.temp, self.target, self._lock = temp, target, lock
 
     def commit(self) -> None:
         if self.temp is not None:
             keep_mode(self.temp, self.target)
             self.temp.replace(self.target)
             self.temp = None
+        self._unlock()
 
     def discard(self) -> None:
         if self.temp is not None:
             self.temp.unlink(missing_ok=True)
             self.temp = None
+        self._unlock()
+
+    def _unlock(self) -> None:
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
+
+
+def _locked_while_written(fd: int) -> int | None:
+    """A descriptor of the temporary file holding its lock (flock, exclusive) until it is renamed
+    or removed, so that a later run tells it from one a kill left (`_say_left_behind`); None
+    where the file system takes no lock."""
+    try:
+        import fcntl
+
+        held = os.dup(fd)
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except (ImportError, OSError):
+        return None
+    return held
+
+
+def _say_left_behind(target: Path, short: str) -> None:
+    """Name the temporary siblings of `target` that a run killed outright (SIGKILL, a power cut)
+    left: hidden, they stayed beside the output through every later run. Named, never deleted,
+    as compare names its own: a file system without locks cannot tell them from a run's going on."""
+    import glob
+
+    try:
+        import fcntl
+    except ImportError:  # no locks to tell a run's file from a killed one's
+        return
+    for path in sorted(target.parent.glob(f".{glob.escape(short)}.{'?' * MKSTEMP_RANDOM}.tmp")):
+        try:
+            handle = os.open(path, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError:  # a run writing it holds it, or no lock to take: not ours to name
+            continue
+        finally:
+            os.close(handle)
+        print(
+            f"groundlink: {escaped(str(path))} was left by a run that was stopped outright: a half-written "
+            f"{escaped(target.name)}; delete it unless a run writing {escaped(str(target))} is still running",
+            file=sys.stderr,
+        )
 
 
 def _staged_text(path: Path, text: str) -> _StagedText:
@@ -262,14 +311,18 @@ def _staged_text(path: Path, text: str) -> _StagedText:
     target = file_location(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     short = sibling_stem(target.name, MKSTEMP_RANDOM + len(".tmp"), target.parent)
+    _say_left_behind(target, short)
     fd, name = tempfile.mkstemp(prefix=f".{short}.", suffix=".tmp", dir=target.parent)
+    lock = _locked_while_written(fd)
     try:
         with open(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
     except BaseException:
         Path(name).unlink(missing_ok=True)
+        if lock is not None:
+            os.close(lock)
         raise
-    return _StagedText(Path(name), target)
+    return _StagedText(Path(name), target, lock)
 
 
 def keep_mode(replacement: Path, replaced: Path, new: int = 0o666) -> None:

@@ -437,3 +437,30 @@ def test_a_report_directory_the_user_cannot_write_is_refused_before_planning(rea
     os.chown(report, NOBODY, NOBODY)
     assert _as_another_user(lambda: check_dir_target(report, "--out")) == ""
     assert _as_another_user(lambda: check_dir_target(report, "--out", into=True)) == "", "written into: not moved"
+
+
+def test_a_half_written_output_a_killed_run_left_is_named_and_one_being_written_is_not(tmp_path, capsys):
+    """`kill -9` during `plan --json` left hidden `.p-aws.json.*.tmp` files that every later run
+    passed over in silence. A run writing its own holds it locked, and is not named."""
+    import fcntl
+
+    from groundlink.outputs import write_text
+
+    target = tmp_path / "p-aws.json"
+    left = tmp_path / ".p-aws.json.abcd1234.tmp"
+    writing = tmp_path / ".p-aws.json.wxyz9876.tmp"
+    left.write_text('{"half')
+    writing.write_text('{"going')
+    held = os.open(writing, os.O_RDONLY)
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX)  # as the run writing it holds it
+        write_text(target, "{}")
+    finally:
+        os.close(held)
+    assert target.read_text() == "{}"
+    assert capsys.readouterr().err == (
+        f"groundlink: {left} was left by a run that was stopped outright: a half-written p-aws.json; delete it "
+        f"unless a run writing {target} is still running\n"
+    )
+    assert left.exists() and writing.exists()  # named, never deleted
+    assert sorted(p.name for p in tmp_path.iterdir()) == [left.name, writing.name, target.name]

@@ -552,3 +552,15 @@ def test_a_plain_key_past_what_yaml_reads_is_named_as_a_long_key(validate):
         "spec.yaml: mission.tags: a key of 1100 characters; YAML reads a plain key of at most 1024 "
         f"(line {line_of(text, 'k' * 1100)}, column 1105)\n",
     )
+
+
+def test_a_yaml_version_other_than_1_1_is_refused_not_read_by_1_1_rules(validate):
+    """`%YAML 1.2` was taken without a word and the file read by YAML 1.1's rules, where `on`
+    is a boolean and `0b101` a number: what a 1.2 file says was not what groundlink read."""
+    message = (
+        "line 1, column 1: %YAML 1.2 is not read here: groundlink reads YAML 1.1 (yes, no, on and off are "
+        "booleans); remove the directive or write %YAML 1.1"
+    )
+    assert validate("%YAML 1.2\n---\n" + NOAA20) == (2, "", f"spec.yaml: {message}\n")
+    assert validate("# written for 1.2\n%YAML 1.2\n---\n" + NOAA20)[2].startswith("spec.yaml: line 2, column 1: %YAML")
+    assert validate("%YAML 1.1\n---\n" + NOAA20)[0] == 0
