@@ -116,6 +116,14 @@ def test_a_geo_account_s_figure_and_basis_hold_its_copy_to_the_paired_region():
     assert "geo-replication" not in zone[2]
 
 
+def test_the_replica_key_of_an_aws_geo_mission_is_the_storage_choice_s_not_the_key_choice_s():
+    """A geo mission's replica bucket has a key of its own in the replica region: its key-month is
+    a line of the storage redundancy choice, and the HSM key choice, counting it too, read $2 a
+    month for one mission key ($1 in the worked example's catalog)."""
+    geo = {"storage.redundancy": "geo", "clouds.aws.replica_region": "us-east-1"}
+    assert _choices("aws", **geo)["hsmKeys"] == (True, _total(1), "KMS keys are HSM-backed; the key-month lines")
+
+
 def test_geo_redundancy_names_the_azure_account_kind():
     geo = {"storage.redundancy": "geo", "clouds.aws.replica_region": "us-east-1"}
     assert _choices("azure", **geo)["storageRedundancy"][0] == "GZRS"

@@ -9,7 +9,7 @@ import pytest
 from groundlink.blueprint import build_blueprint
 from groundlink.cost import load_catalogs
 from groundlink.cost.alternatives import alternatives
-from groundlink.cost.model import azure_private_reach
+from groundlink.cost.model import azure_private_reach, estimate
 from groundlink.spec import spec_from_data
 
 from .conftest import spec_data, variant_plan, with_changes
@@ -52,3 +52,20 @@ def test_going_back_to_zone_from_ra_gzrs_on_a_private_network_saves_the_secondar
     hourly = catalogs["azure"].entry("private_endpoint_hour").price
     assert hourly == 0.01  # prices/azure.yaml, sourced
     assert round(public_zone.delta.known - zone.delta.known, 6) == round(2 * 730 * hourly, 6)
+
+
+def test_the_private_network_lines_say_what_they_count_and_what_they_leave_out():
+    """partner.yaml is private: its endpoints are billed by the hour, and the line says the data
+    processed through them (billed per GB too) is not in the figure; priced without a plan, the
+    counts are the blueprint's."""
+    blueprint = build_blueprint(spec_from_data(spec_data("partner.yaml")))
+    lines = estimate(blueprint, load_catalogs()[0]).clouds["azure"].lines
+    private = [(x.item, x.quantity, x.basis) for x in lines if x.item.startswith("Private")]
+    assert private == [
+        (
+            "Private endpoints (Private Link)",
+            4 * 730,
+            "4 in the blueprint x 730 h; the data processed through them is not modelled",
+        ),
+        ("Private DNS zones", 6, "6 in the blueprint"),
+    ]

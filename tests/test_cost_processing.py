@@ -59,6 +59,32 @@ def test_flex_consumption_bills_the_instance_size_the_memory_rounds_up_to() -> N
     assert (executions.price_id, executions.quantity) == ("functions_flex_executions", 200)
 
 
+def test_the_basis_names_a_share_of_a_core_and_not_a_whole_one() -> None:
+    """A run on a share of a core says so in its line's basis; a 2,048 MB Flex instance has one
+    whole core, and its basis read "on 1 of a core" as if the run were slowed."""
+    whole, _ = processing_quantities(
+        "azure",
+        inputs(memory_mb=2048, flex_instance_memory_mb=2048),
+        [(10, 140.0)],
+        BENCH,
+        messages=10,
+        messages_basis="x",
+    )
+    assert whole.basis == (
+        "2 GB instance x (10 contacts x 1 s (140 MB at 140 MB/s, make bench 2026-12-01), billed 1 s: at least 1 s, "
+        "then in 0.1 s steps; + 0 messages acknowledged without work x the 1 s minimum)"
+    )
+    quarter, _ = processing_quantities(
+        "azure",
+        inputs(memory_mb=512, flex_instance_memory_mb=512),
+        [(10, 140.0)],
+        BENCH,
+        messages=10,
+        messages_basis="x",
+    )
+    assert "(140 MB at 140 MB/s on 0.25 of a core, make bench 2026-12-01)" in quarter.basis
+
+
 def test_a_fargate_job_bills_at_least_a_minute() -> None:
     job = inputs(mode="container_job", container_image="ghcr.io/example/groundlink:1.0")
     vcpu, memory = processing_quantities("aws", job, [(60, 140.0)], BENCH, messages=60, messages_basis="x")

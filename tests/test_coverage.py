@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 
 import pytest
@@ -289,6 +290,23 @@ def _merged_length(passes: list[Pass]) -> float:
 
     ((start, end),) = merge(passes)
     return end - start
+
+
+def test_a_network_giving_exactly_the_planned_contacts_is_not_warned_of():
+    """A network that gives the 4 contacts/day the spec plans is enough: it was warned of as
+    "plans 4 contacts/day, but ... can give 4", a shortfall of nothing."""
+    from groundlink.coverage import _warnings
+
+    spec = spec_from_data(spec_data("noaa20.yaml"))
+    satellites = copy.deepcopy(coverage_report(build_blueprint(spec))["satellites"])
+    satellites[0]["clouds"]["azure"]["contactsPerDay"] = 4.0
+    assert _warnings(satellites, spec.ground_segment, load_sites()) == []
+    satellites[0]["clouds"]["azure"]["contactsPerDay"] = 27 / 7
+    assert _warnings(satellites, spec.ground_segment, load_sites()) == [
+        "noaa20 on Azure: the spec plans 4 contacts/day, but RBC Signals (former Azure Orbital Ground Station "
+        "antennas) + KSATlite (KSAT sites of the former Azure Orbital partner path) can give 3.9 "
+        "(ground_segment.contacts_per_day)"
+    ]
 
 
 def test_planned_length_warning_judges_each_cloud_by_the_same_counts():

@@ -114,3 +114,18 @@ def test_a_plan_s_counts_are_floats_and_are_judged_as_ints_are(azure_noaa20) -> 
     assert _rules(_changed(azure_noaa20, instances=0.0)) == [
         "a Flex Consumption app's maximum instance count is 1-1000"
     ]
+
+
+def test_a_flex_app_of_exactly_1000_instances_fits_a_27(azure_noaa20) -> None:
+    """Only an app allowed past 1,000 instances needs a /26: the maximum Azure takes, 1,000, fits a
+    /27, and preflight must not refuse the planned /27 for it (a /26 was demanded of it)."""
+    assert _rules(_changed(azure_noaa20, {"addressPrefix": "10.42.0.128/27"}, instances=1000)) == []
+
+
+def test_a_container_apps_environment_s_subnet_may_have_an_underscore() -> None:
+    """The underscore rule is Flex Consumption's: a container job's environment in a subnet named
+    `contact_processing` was found refused, and its plan read as one Azure would not deploy."""
+    changed = copy.deepcopy(variant_plan("azure", CONTAINER_JOB))
+    (processing,) = [s for s in changed.of_type(SUBNET) if s.inputs["subnetName"] == "processing"]
+    processing.inputs["subnetName"] = "contact_processing"
+    assert _rules(changed) == []

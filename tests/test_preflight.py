@@ -357,6 +357,7 @@ def test_demodulation_json_outside_the_api_alphabet_fires():
         ("azure-native:keyvault:Vault", "vaultName", "kv-" + "x" * 22),
         ("azure-native:keyvault:Vault", "vaultName", "kv--noaa20"),
         ("azure-native:storage:BlobContainer", "containerName", "Raw-Contacts"),
+        ("azure-native:storage:BlobContainer", "containerName", "raw--contacts"),
         ("azure-native:eventhub:Namespace", "namespaceName", "evh-1"),
         ("azure-native:servicebus:Namespace", "namespaceName", "sb-noaa20-sb"),
     ],
@@ -456,6 +457,34 @@ def test_s3_writer_without_kms_decrypt_fires():
     found = [f for f in cmk.aws_findings(plan) if f.resource == archive.name]
     assert len(found) == 1 and "s3:PutObject" in found[0].rule and "lacks kms:Decrypt" in found[0].rule
     assert "Multipart" in found[0].source
+
+
+def test_a_writer_s_key_actions_are_matched_whatever_their_case():
+    """IAM matches an action's prefix and name case-insensitively: a policy granting `KMS:decrypt`
+    grants kms:Decrypt, and its writer was said to lack it."""
+    plan = broken("noaa20.yaml", "aws")
+    archive = plan.one("aws:iam/rolePolicy:RolePolicy", "noaa20-telemetry-archive-policy")
+    document = json.loads(archive.inputs["policy"])
+    for statement in document["Statement"]:
+        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        statement["Action"] = [a.upper() if a.startswith("kms:") else a for a in actions]
+    archive.inputs["policy"] = json.dumps(document)
+    assert "KMS:DECRYPT" in archive.inputs["policy"]
+    assert [f for f in cmk.aws_findings(plan) if f.resource == archive.name] == []
+
+
+def test_a_dual_layer_kms_bucket_is_a_customer_managed_key_store():
+    """A bucket encrypted with `aws:kms:dsse` (dual-layer SSE-KMS) under the mission key needs the
+    same key permissions of its writers as `aws:kms`: its writer without kms:Decrypt went unfound."""
+    plan = broken("noaa20.yaml", "aws")
+    sse_type = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+    for sse in plan.of_type(sse_type):
+        for rule in sse.inputs["rules"]:
+            rule["applyServerSideEncryptionByDefault"]["sseAlgorithm"] = "aws:kms:dsse"
+    archive = plan.one("aws:iam/rolePolicy:RolePolicy", "noaa20-telemetry-archive-policy")
+    _without_kms_decrypt(archive)
+    found = [f for f in cmk.aws_findings(plan) if f.resource == archive.name]
+    assert len(found) == 1 and "s3:PutObject" in found[0].rule and "lacks kms:Decrypt" in found[0].rule
 
 
 def test_kinesis_writer_without_generate_data_key_fires():
@@ -817,3 +846,19 @@ def test_a_choice_of_properties_is_named_in_the_provider_s_spelling():
 def test_a_length_prints_with_its_thousands_as_a_value_does():
     constraint = aws_api.shape("iam", "policyDocumentType")
     assert constraint.broken_by("x" * 200_000) == "length 200,000 outside 1-131,072"
+
+
+def test_a_finding_shows_a_value_of_60_characters_whole_and_a_longer_one_cut_on_one_line():
+    """A finding's value is shown up to 60 characters as quoted, cut with `…` past them; a value of
+    exactly 60 was cut too. A policy document written over several lines is shown on the
+    finding's one line with its line breaks as spaces, not as `\\n` escapes."""
+    from groundlink.preflight.findings import Finding
+
+    def line(value) -> str:
+        return Finding("key", "aws:kms/key:Key", "policy", value, "rule", "source").line()
+
+    assert line("x" * 58) == 'key (aws:kms/key:Key) policy = "' + "x" * 58 + '": rule [source]'  # 60 as quoted
+    assert line("x" * 59) == 'key (aws:kms/key:Key) policy = "' + "x" * 58 + "…: rule [source]"
+    assert line('{\n  "Version": "2012-10-17"\n}') == (
+        'key (aws:kms/key:Key) policy = "{   \\"Version\\": \\"2012-10-17\\" }": rule [source]'
+    )

@@ -49,6 +49,12 @@ def test_a_well_formed_document_has_no_problem():
     assert _broken(lambda d: None) == []
 
 
+def test_an_action_with_the_single_character_wildcard_is_well_formed():
+    """IAM takes `?` in an action as it takes `*` ("Action": "s3:Get?bject" matches s3:GetObject):
+    a role granting such an action was a finding preflight called a break of the grammar."""
+    assert _broken(lambda d: d["Statement"][0].update(Action=["s3:Get?bject", "s3:?ut*"])) == []
+
+
 @pytest.mark.parametrize(
     ("change", "expected"),
     [

@@ -199,3 +199,26 @@ def test_a_premium_namespace_named_by_its_sku_name_alone_is_premium(premium_publ
     assert _rules(plan) == []
     namespace.inputs["sku"] = {"name": "Standard"}
     assert [r for r in _rules(plan) if "is not Premium" in r]
+
+
+def test_a_rule_set_that_denies_with_no_rule_leaves_the_namespace_open(premium_public) -> None:
+    """Service Bus does not enforce `Deny` without a rule: a rule set of `defaultAction: Deny` and
+    no IP or virtual network rule leaves the namespace on its public endpoint, which the processor
+    reaches; it was read as closed and the processor's subnet said not admitted."""
+    plan = copy.deepcopy(premium_public)
+    plan.one(RULE_SET).inputs["virtualNetworkRules"] = []
+    assert _rules(plan) == []
+
+
+def test_a_rule_set_that_turns_public_access_off_closes_the_namespace(premium_public) -> None:
+    """Public network access off in the rule set closes the namespace whatever its default action:
+    a subnet without the Microsoft.ServiceBus service endpoint is then not admitted."""
+    plan = copy.deepcopy(premium_public)
+    plan.one(RULE_SET).inputs.update(defaultAction="Allow", publicNetworkAccess="Disabled")
+    _subnet(plan).inputs["serviceEndpoints"] = [{"service": "Microsoft.Storage"}]
+    name = plan.one(NAMESPACE).inputs["namespaceName"]
+    assert _rules(plan) == [
+        f"namespace {name} does not admit subnet noaa20-security-processing: it needs a virtual network rule with "
+        "the subnet's Microsoft.ServiceBus service endpoint, or a private endpoint in "
+        "privatelink.servicebus.windows.net linked to the subnet's network"
+    ]

@@ -210,6 +210,39 @@ def test_a_standard_stream_namespace_is_priced_with_or_without_a_plan():
         assert hubs == [("ground", "Event Hubs Standard throughput units (partner live delivery)", 2 * 730)]
 
 
+def test_the_stream_s_event_hubs_lines_say_what_they_bill():
+    """Each Event Hubs line's basis says its units and hours, and whose they are: the stream's own
+    namespace ("2 TU x 730 h"), or the share of the telemetry namespace a partner's live stream
+    takes, whose Capture bills every unit of the namespace, the partner's too. Priced without a
+    plan, as the alternatives table prices them."""
+    from groundlink.blueprint import build_blueprint
+    from groundlink.cost.catalog import load_catalogs
+    from groundlink.cost.model import estimate
+    from groundlink.spec import spec_from_data
+
+    from .conftest import with_changes
+
+    def bases(data) -> list[tuple[str, str]]:
+        lines = estimate(build_blueprint(spec_from_data(data)), load_catalogs()[0]).clouds["azure"].lines
+        return [(x.item, x.basis) for x in lines if x.item.startswith("Event Hubs")]
+
+    assert bases(_partner_streaming()[0]) == [
+        ("Event Hubs Standard throughput units (partner live delivery)", "the stream's namespace: 2 TU x 730 h")
+    ]
+    data, _ = _constellation([15, 30, 15], 24, 30)
+    more = {
+        "analytics.telemetry_stream": True,
+        "usage.telemetry_kb_per_second": 600,
+        "security.premium_messaging": False,
+    }
+    shared = dict(bases(with_changes(data, more)))
+    share = "5 of the telemetry namespace's 6 TU x 730 h (the contact hub shares it)"
+    assert shared["Event Hubs Standard throughput units (partner live delivery)"] == share
+    assert shared["Event Hubs Capture (partner live delivery's units)"] == (
+        share + "; Capture is billed on every unit of its namespace"
+    )
+
+
 def test_the_units_follow_the_contacts_per_day_priced_not_the_plan_s():
     """The sensitivity prices other contacts per day on the spec's own plan: 24 satellites of 6
     contacts of 8 min with 5,000 KB/s of telemetry are 1 contact at once, 5 units; at 20
