@@ -281,6 +281,26 @@ def test_a_sub_cent_change_reads_as_the_figures_beside_it_are_shown():
     }
 
 
+def test_a_partial_change_too_small_to_show_is_no_no_change():
+    """A change that leaves out unknown prices is never "no change", however small its known part:
+    the unknown part may be any amount. A partial change of 0 is an unknown change."""
+    spec = spec_from_data(_example())
+    doc = {"cost": cost_json(estimate(build_blueprint(spec), _priced()), 1000, spec)}
+    chosen, other = doc["cost"]["clouds"]["aws"]["choices"]["hsmKeys"]["alternatives"]
+    rows = {}
+    for delta in (0.00003, 0):
+        chosen["monthly"]["known"], other["monthly"]["known"] = 0.0038, 0.0038 + delta
+        other["monthly"]["complete"] = other["delta"]["complete"] = False
+        other["delta"]["known"] = delta
+        table = _alternatives(doc, ["aws", "azure"]).table
+        assert table is not None
+        rows[delta] = [row[2].text for row in table.rows if row[1].text == "security.hsm_keys: false"]
+    assert rows == {
+        0.00003: ["yes: $0.0038 + unknown/month (+<$0.0001 + unknown a month)"],
+        0: ["yes: $0.0038 + unknown/month (unknown change a month)"],
+    }
+
+
 def test_compare_json_carries_every_alternative_for_both_clouds():
     spec = load_spec(SPECS / "noaa20.yaml")
     catalogs = load_catalogs()[0]

@@ -71,6 +71,18 @@ def test_a_spacecraft_the_downlink_carries_or_any_when_none_named_is_ok(tmp_path
     assert (summary["ok_frames"], summary["corrupt_frames"]) == (4, 0)
 
 
+def test_eight_ids_given_are_each_named_in_a_refusal(tmp_path: Path) -> None:
+    """Up to eight ids the reason lists every one: eight read "the 8 given (200, 201, 202, ...,
+    207)", four of them unnamed, where the whole list fits."""
+    _write(tmp_path, [*frames(range(2)), *frames([2], spacecraft=42)], piece=1000)
+    fmt = CaptureFormat(spacecraft_ids=frozenset(range(200, 208)))
+    [summary] = [process_contact(c, tmp_path / "out", fmt) for c in discover(tmp_path / "raw", fmt)]
+
+    assert (summary["ok_frames"], summary["corrupt_frames"]) == (0, 3)
+    given = "[200, 201, 202, 203, 204, 205, 206, 207]"
+    assert {r["reason"] for r in _index(tmp_path)} == {f"spacecraft id {sc} is not one of {given}" for sc in (157, 42)}
+
+
 def test_a_refusal_among_the_most_ids_a_spec_takes_fits_the_reason_column_the_catalogs_declare(tmp_path: Path) -> None:
     """The whole list of ids went into each reason: 1,024 ids (the most a spec takes) made 5,900
     bytes, which Synapse serverless SQL's varchar(1024) view refuses to read. Past eight ids the

@@ -358,6 +358,25 @@ def test_a_break_even_against_reserved_minutes_says_why_it_has_none():
     assert break_even_text(None) == "n/a (no reserved price supplied for every band the mission uses)"
 
 
+def test_a_break_even_of_zero_is_no_partner_price():
+    """A partner price of $0.00 a minute breaks even with nothing: the partner side costs as much
+    even with free minutes, so the report says no price does, as it does below zero."""
+    from groundlink.report.number_format import break_even_text
+
+    said = "none: AWS Ground Station is cheaper at any partner price"
+    assert [break_even_text(p) for p in (0, 0.0, -2.5)] == [said, said, said]
+
+
+def test_a_total_made_only_of_unknown_prices_is_never_shown_as_zero():
+    """A partial total whose known part is $0 is "unknown", not "$0.00 + unknown"; a complete
+    total of $0 is $0.00, and a partial one with a known part says both."""
+    from groundlink.report.number_format import money
+
+    assert money({"complete": False, "known": 0}) == "unknown"
+    assert money({"complete": False, "known": 12.5}) == "$12.50 + unknown"
+    assert money({"complete": True, "known": 0}) == "$0.00"
+
+
 def test_piped_the_check_keeps_every_name_and_message_whole_on_one_line(capsys):
     """`groundlink check ... > ci.log`: rich assumed 80 columns and broke names mid-word
     (`retired-azure-orb` / `ital`)."""

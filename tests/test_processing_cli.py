@@ -408,22 +408,25 @@ def test_an_out_that_cannot_be_written_is_one_line_before_any_capture_is_read(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "raw"]
 
 
+@pytest.mark.parametrize("failing", ["frames/x.cadu", ""])
 def test_a_write_failing_mid_run_is_one_line_and_removes_what_the_run_created(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, failing: str
 ) -> None:
+    """The line names the path that failed; --out itself, named already, is not named again
+    ("--out P: cannot write P (...)")."""
     from groundlink.processing import layout
 
     _delivery(tmp_path / "raw")
     out = tmp_path / "new" / "products"
+    failed = out / failing if failing else out
 
     def disk_full(self: object, partition: object) -> None:
-        raise OSError(errno.ENOSPC, "No space left on device", str(out / "frames" / "x.cadu"))
+        raise OSError(errno.ENOSPC, "No space left on device", str(failed))
 
     monkeypatch.setattr(layout.Staging, "commit", disk_full)
     assert main(["process", str(tmp_path / "raw"), "--out", str(out)]) == 2
-    assert _one_line(capsys) == (
-        f"groundlink: --out {out}: cannot write {out / 'frames' / 'x.cadu'} (No space left on device)"
-    )
+    named = f" {failed}" if failing else ""
+    assert _one_line(capsys) == f"groundlink: --out {out}: cannot write{named} (No space left on device)"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["raw"]
 
 
@@ -625,6 +628,7 @@ def test_json_rows_hold_every_duckdb_type_as_json_can(tmp_path: Path, capsys: py
     capsys.readouterr()
     sql = (
         "SELECT CAST(captured_at AS DATE) AS d, 1.5 AS dec, 12345678901234567890.5 AS big, TIME '10:00:01' AS t, "
+        "123456789012.345 AS fifteen, 1234567890123.456 AS sixteen, "
         "INTERVAL 36 HOUR AS i, INTERVAL '23:59:59.999999' AS fine, '\\x1A\\xCF'::BLOB AS b, '5b1c0d2e-3f4a-4b5c-8d6e-7f8091a2b3c4'::UUID AS u, "
         "'nan'::DOUBLE AS n, 'inf'::DOUBLE AS inf, TIMESTAMPTZ '2025-12-01 01:00:00+01' AS tz, "
         "age(TIMESTAMP '2025-03-01', TIMESTAMP '2025-01-01') AS two_months, INTERVAL 1 YEAR AS a_year, "
@@ -642,6 +646,9 @@ def test_json_rows_hold_every_duckdb_type_as_json_can(tmp_path: Path, capsys: py
         "d": "2025-12-01",
         "dec": 1.5,
         "big": "12345678901234567890.5",
+        # a double holds 15 digits: one more and the number is written as text, never rounded
+        "fifteen": 123456789012.345,
+        "sixteen": "1234567890123.456",
         "t": "10:00:01",
         "i": "P0DT129600S",  # 36 hours, no day part: DuckDB keeps days and time apart (a day may be 23 h)
         "two_months": "P2M0DT0S",
@@ -787,11 +794,18 @@ def test_a_large_result_is_read_in_batches_never_whole(
         assert printed.splitlines()[-1] == "the first 1,000 of 2,500 rows; --json prints every row"
 
 
+@pytest.mark.parametrize(("batch", "fails_at", "said"), [(700, 2, "1,400 rows were"), (1, 1, "1 row was")])
 def test_an_error_while_json_rows_stream_says_how_many_were_printed(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    batch: int,
+    fails_at: int,
+    said: str,
 ) -> None:
     """DuckDB runs a query as its rows are read, so a row that fails (a failed cast) may come
-    after --json has printed others: the one line says how many. Here the third batch fails."""
+    after --json has printed others: the one line says how many ("1 row was", not "1 rows
+    were"). Here the third batch of 700 fails, or the second of one row."""
     import duckdb
 
     from groundlink.processing import query
@@ -809,7 +823,7 @@ def test_an_error_while_json_rows_stream_says_how_many_were_printed(
             fetch = cursor.fetchmany
 
             def fetchmany(size: int):
-                if len(asked) == 2:
+                if len(asked) == fails_at:
                     raise duckdb.ConversionException("Conversion Error: could not convert string 'x' to INT32")
                 return fetch(size)
 
@@ -817,13 +831,13 @@ def test_an_error_while_json_rows_stream_says_how_many_were_printed(
             return cursor
 
     monkeypatch.setattr(query, "connect", lambda root: FailingThird(connect(root), asked))
-    monkeypatch.setattr(query, "BATCH_ROWS", 700)
+    monkeypatch.setattr(query, "BATCH_ROWS", batch)
 
     assert main(["query", str(out), "SELECT range AS r FROM range(2500)", "--json"]) == 2
     captured = capsys.readouterr()
-    assert [json.loads(line)["r"] for line in captured.out.splitlines()] == list(range(1400))
+    assert [json.loads(line)["r"] for line in captured.out.splitlines()] == list(range(batch * fails_at))
     assert captured.err == (
-        "groundlink: Conversion Error: could not convert string 'x' to INT32 (after 1,400 rows were printed)\n"
+        f"groundlink: Conversion Error: could not convert string 'x' to INT32 (after {said} printed)\n"
     )
 
 
@@ -833,6 +847,8 @@ def test_an_error_while_json_rows_stream_says_how_many_were_printed(
         ("missing", "no such directory"),
         ("file", "not a directory; give the directory {}"),
         ("link", "a broken symbolic link (to gone), not a directory"),
+        # a link to a file is a file, not a broken link
+        ("linked file", "not a directory; give the directory {}"),
     ],
 )
 @pytest.mark.parametrize("command", ["process", "query"])
@@ -848,6 +864,9 @@ def test_a_directory_argument_that_is_not_one_says_what_it_is(tmp_path, capsys, 
         path.write_text("")
     elif kind == "link":
         path.symlink_to("gone")
+    elif kind == "linked file":
+        (tmp_path / "capture.pcap").write_text("")
+        path.symlink_to(tmp_path / "capture.pcap")
     argv = [command, str(path), *(["--out", str(tmp_path / "out")] if command == "process" else ["SELECT 1"])]
     assert main(argv) == 2
     assert capsys.readouterr().err == f"groundlink: {path}: {said}\n"

@@ -371,6 +371,45 @@ def test_staging_directories_a_killed_run_left_are_named_and_kept(tmp_path: Path
     assert sorted(p.name for p in out.glob(".staging-*")) == [".staging-a-1", ".staging-b-2"]
 
 
+@pytest.mark.parametrize(("count", "said"), [(2, "2 staging directories"), (4, "4 staging directories")])
+def test_several_staging_directories_a_killed_run_left_are_counted_and_the_first_three_named(
+    tmp_path: Path, capsys, count: int, said: str
+) -> None:
+    """Two or more are "directories", and past three the first three are named and the rest
+    counted: "1 staging directory" was said of two, and four were named as if three."""
+    demo_contact(tmp_path / "raw")
+    out = tmp_path / "out"
+    for number in range(1, count + 1):
+        (out / f".staging-a-{number}" / "frames").mkdir(parents=True)
+    assert main(["process", str(tmp_path / "raw"), "--out", str(out)]) == 0
+    names = ", ".join(f".staging-a-{number}" for number in range(1, min(count, 3) + 1))
+    more = f" and {count - 3} more" if count > 3 else ""
+    assert capsys.readouterr().err.splitlines() == [
+        f"groundlink: --out {out} holds {said} of another run, still going or killed ({names}{more}): partial "
+        "products no query reads; delete them unless a run into this directory is still going",
+    ]
+
+
+def test_earlier_products_set_aside_past_three_are_counted_where_their_restore_is_told(tmp_path: Path, capsys) -> None:
+    """The first three set-aside products are named with their places, and the rest counted: a
+    fourth left unsaid read as if three were all there were to put back."""
+    demo_contact(tmp_path / "raw")
+    out = tmp_path / "out"
+    kept = out / ".staging-b-2"
+    origins = {f"previous-{n}": f"frames/x{n}" for n in range(4)}
+    for aside in origins:
+        (kept / aside).mkdir(parents=True)
+    (kept / "set-aside.json").write_text(json.dumps(origins))
+    assert main(["process", str(tmp_path / "raw"), "--out", str(out)]) == 0
+    assert capsys.readouterr().err.splitlines() == [
+        f"groundlink: {kept} holds earlier products of contact b that a commit set aside and could not put back "
+        '(docs/processing.md, "Products are staged"): process contact b\'s files again into this --out, which '
+        "replaces its products whole, then delete the directory; or, to restore them instead, replace what stands "
+        "at each place with the one set aside (previous-0 for frames/x0, previous-1 for frames/x1, previous-2 for "
+        "frames/x2 and 1 more: set-aside.json in it lists them)",
+    ]
+
+
 def test_the_staging_directory_of_a_run_still_going_is_no_leftover(tmp_path: Path, capsys) -> None:
     """Another run, mid-commit, holds earlier products set aside in its staging directory for a
     moment: a run that ended meanwhile told the user to move them back or delete them, and

@@ -23,6 +23,7 @@ from tests.contactgen import (
     CONTACT_A,
     CONTACT_B,
     EPOCH,
+    PORT,
     datagram,
     ethernet,
     fragments,
@@ -377,6 +378,27 @@ def test_a_pcapng_interface_of_a_link_type_not_read_is_passed_over_with_one_line
     ]
 
 
+def test_interfaces_of_two_link_types_not_read_are_each_counted_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two such interfaces (a loopback and a Wi-Fi monitor) are "link types", each with its own
+    count, and a lone packet is "1 packet": a user read "link type 0 (2 packets), 105 (1 packets)"
+    as one interface."""
+    loopback = struct.pack("<I", 2) + bytes(ip_udp(b"dns?", port=53))
+    records = [(START + k * 1000, datagram(p), 0) for k, p in enumerate(_pieces())]
+    records[3:3] = [(START + 2500, loopback, 1), (START + 2600, loopback, 1), (START + 2700, b"\x00" * 24, 2)]
+    write_pcapng(raw_dir(tmp_path / "raw") / _name(CONTACT_A, 1, "pcapng"), records, links=(1, 0, 105))
+
+    code, err = _cli(tmp_path / "raw", tmp_path / "out", capsys)
+
+    assert code == 0 and _stream(tmp_path / "out") == STREAM
+    assert err == [
+        f"groundlink: contact {CONTACT_A}: 3 of its 13 packets passed over, captured on interfaces of link types 0 "
+        "(2 packets), 105 (1 packet), which groundlink does not read; it reads Ethernet (1), raw IP (12, 14, 101, "
+        "228, 229) or Linux cooked (113, 276)"
+    ]
+
+
 def test_a_pcapng_of_packets_of_link_types_not_read_only_is_refused_in_one_line(tmp_path: Path) -> None:
     """As a pcap's header naming such a link type: the capture was made on the wrong interface."""
     from groundlink.processing.errors import CaptureError
@@ -427,6 +449,19 @@ def test_cadus_longer_than_the_cadu_length_are_warned_about(tmp_path: Path, caps
         "1024 bytes (19 frames); check --cadu-length (processing.capture.cadu_length in the spec, "
         "GROUNDLINK_CAPTURE_FORMAT in the cloud)"
     ]  # and none for contact B, whose CADUs are 1024 bytes
+
+
+def test_markers_as_often_on_the_cadu_length_as_off_it_are_not_mostly_off_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ten steps of 1,024 bytes and ten of 2,048: "mostly" is more than half, so a contact whose
+    CADU length holds for half its frames is not told to change a --cadu-length that is right."""
+    stream = b"".join(f.bytes(1024) for f in frames(range(10))) + b"".join(f.bytes(2048) for f in frames(range(10, 21)))
+    write_records(raw_dir(tmp_path / "raw") / _name(CONTACT_A, 1), _plain(stream))
+
+    code, err = _cli(tmp_path / "raw", tmp_path / "out", capsys)
+
+    assert (code, err) == (0, [])
 
 
 def test_cadus_shorter_than_the_cadu_length_are_warned_about(
@@ -487,6 +522,14 @@ _HALF_157 = [*frames(range(20)), *frames(range(20), spacecraft=12)]
         ("12", _OF_157_AND_12, f"30 of its 40 frames name spacecraft id 157, not one of [12]; {_CHECK_ID}", 10),
         # exactly half is "at least half"
         ("12", _HALF_157, f"20 of its 40 frames name spacecraft id 157, not one of [12]; {_CHECK_ID}", 20),
+        # past three ids, the rest counted: "and 1 more" was dropped for four
+        (
+            "5",
+            [*frames(range(10)), *(f for sc in (12, 13, 14) for f in frames(range(10), spacecraft=sc))],
+            f"40 of its 40 frames name spacecraft ids 12 (10 frames), 13 (10 frames), 14 (10 frames) and 1 more, "
+            f"not one of [5]; {_CHECK_ID}",
+            0,
+        ),
         # a stray frame of another spacecraft is the index's business (its reason), not a wrong flag
         ("157", _OF_157_AND_12, None, 30),
         ("157", [*frames(range(21)), *frames(range(19), spacecraft=12)], None, 21),  # just under half
@@ -712,10 +755,11 @@ PORT_SETTING = "--udp-port (processing.capture.udp_ports in the spec, GROUNDLINK
 
 
 def fragments_line(contact: str, records: int, packets: int, datagrams: int) -> str:
-    """The processor's line for datagrams missing IP fragments whose records were whole."""
+    """The processor's line for datagrams missing IP fragments whose records were whole ("of 1
+    datagrams" read oddly: one is "1 datagram")."""
     return (
-        f"groundlink: contact {contact}: {records} of its {packets} packets were fragments of {datagrams} datagrams "
-        "missing others (the capture holds their records whole, but not every fragment: a filter on the UDP port, "
+        f"groundlink: contact {contact}: {records} of its {packets} packets were fragments of {datagrams} "
+        f"{'datagram' if datagrams == 1 else 'datagrams'} missing others (the capture holds their records whole, but not every fragment: a filter on the UDP port, "
         "or a firewall, passes first fragments only), so their data is missing; capture every fragment of the "
         "downlink's datagrams"
     )
@@ -860,7 +904,7 @@ def test_another_port_s_capture_starting_inside_a_datagram_still_gets_the_port_a
     err = capsys.readouterr().err.splitlines()
 
     assert code == 0 and [line for line in err if CONTACT_A in line] == [
-        fragments_line(CONTACT_A, 2, 29, 1),  # datagram 0 without its first fragment: 2 records
+        fragments_line(CONTACT_A, 2, 29, 1),  # datagram 0 without its first fragment: 2 records ("1 datagram")
         f"groundlink: contact {CONTACT_A}: none of its other 27 packets is a datagram of the downlink (UDP port "
         f"55888); check {PORT_SETTING}",
     ]
@@ -1034,6 +1078,49 @@ def test_an_undated_contact_of_first_fragments_only_is_not_told_to_check_the_por
     assert capsys.readouterr().err.splitlines()[0] == (
         f"{path}: contact {CONTACT_A} cannot be dated: none of its 10 packets is a whole datagram of the downlink "
         "(10 truncated: cut short by the capture, or missing IP fragments), and its path has no year=/month=/day="
+    )
+
+
+def test_an_undated_contact_of_one_truncated_datagram_is_not_told_to_check_the_port(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One downlink datagram, a first fragment, beside a DNS query: the one truncated datagram is
+    the cause said, not "none of its 2 packets is a datagram of the downlink (see --udp-port)"."""
+    folder = tmp_path / "raw" / "somewhere"
+    records = [(START, fragments(_pieces()[0], ident=0)[0]), (START + 1000, datagram(b"dns?", port=53))]
+    path = write_records(folder / _name(CONTACT_A, 1), records)
+
+    args = ["--satellite", "noaa20", "--udp-port", str(PORT)]
+    code = main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out"), *args])
+
+    assert code == 2
+    assert capsys.readouterr().err.splitlines()[0] == (
+        f"{path}: contact {CONTACT_A} cannot be dated: none of its 2 packets is a whole datagram of the downlink "
+        "(1 truncated: cut short by the capture, or missing IP fragments), and its path has no year=/month=/day="
+    )
+
+
+@pytest.mark.parametrize("truncated", [True, False])
+def test_an_undated_contact_of_one_packet_says_its_one_packet(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], truncated: bool
+) -> None:
+    """A contact of a single packet was said to have "none of its 1 packets"."""
+    folder = tmp_path / "raw" / "somewhere"
+    packet = fragments(_pieces()[0], ident=0)[0] if truncated else datagram(b"dns?", port=53)
+    path = write_records(folder / _name(CONTACT_A, 1), [(START, packet)])
+
+    args = ["--satellite", "noaa20", "--udp-port", str(PORT)]
+    code = main(["process", str(tmp_path / "raw"), "--out", str(tmp_path / "out"), *args])
+
+    why = (
+        "a whole datagram of the downlink (1 truncated: cut short by the capture, or missing IP fragments)"
+        if truncated
+        else "a datagram of the downlink (see --udp-port)"
+    )
+    assert code == 2
+    assert capsys.readouterr().err.splitlines()[0] == (
+        f"{path}: contact {CONTACT_A} cannot be dated: its one packet is not {why}, and its path has no "
+        "year=/month=/day="
     )
 
 
@@ -1420,6 +1507,22 @@ def test_a_capture_of_nothing_but_zeros_after_its_header_is_said_to_hold_no_pack
     assert code == 0 and err == [
         f"groundlink: contact {CONTACT_A}: its 1 capture file holds no packet record, only file headers and 256 "
         "records of no bytes (a file's zero-filled end: a copy that stopped), so it is written empty; check that "
+        "the capture ran during the pass"
+    ]
+
+
+def test_a_capture_of_one_zero_filled_record_says_one_record(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One record header's worth of zeros is "1 record of no bytes", not "1 records"."""
+    raw = raw_dir(tmp_path)
+    path = write_records(raw / _name(CONTACT_A, 1), [])
+    with path.open("ab") as stream:
+        stream.write(bytes(16))
+    code, err = _cli(raw, tmp_path / "out", capsys)
+    assert code == 0 and err == [
+        f"groundlink: contact {CONTACT_A}: its 1 capture file holds no packet record, only file headers and 1 "
+        "record of no bytes (a file's zero-filled end: a copy that stopped), so it is written empty; check that "
         "the capture ran during the pass"
     ]
 

@@ -93,6 +93,30 @@ def test_a_capture_of_every_datagram_twice_gives_the_frames_of_one_capture(
     assert err == [_repeats_line(10, 20)]
 
 
+def test_copies_count_for_no_packet_when_most_records_lost_their_data(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ten datagrams recorded twice and ten cut by a snap length of 64: half of the contact's 20
+    packets lost their data, so the snap length is said. Counted against 30 records, copies
+    included, the cut went unsaid and the user was told only of the copies."""
+    pieces = [vita49(p, count=k % 16) for k, p in enumerate(split(stream_of(frames(range(80))), 4096))]
+    records = [(START + k * 1000 + copy, datagram(piece)) for k, piece in enumerate(pieces[:10]) for copy in range(2)]
+    records += [
+        (START + k * 1000, datagram(piece)[:64], len(datagram(piece))) for k, piece in enumerate(pieces[10:], 10)
+    ]
+    write_records(raw_dir(tmp_path / "raw") / _name(1), records)
+
+    row, _, err = _process(tmp_path / "raw", tmp_path / "out", capsys)
+
+    assert (row["packets"], row["repeated_datagrams"], row["truncated_packets"]) == (30, 10, 10)
+    assert err == [
+        _repeats_line(10, 30),
+        f"groundlink: contact {CONTACT_A}: 10 of its 30 packets were cut short by the capture (each record holds "
+        "less than its packet: a snap length under the packets' size), so their data is missing; capture whole "
+        "packets (tcpdump -s 0)",
+    ]
+
+
 def test_copies_of_datagrams_that_cut_frames_anywhere_corrupt_none(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

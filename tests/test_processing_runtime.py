@@ -208,6 +208,48 @@ def test_a_failed_contact_s_line_names_a_partner_s_key_whole_whatever_it_holds(t
     )
 
 
+@pytest.mark.parametrize(("length", "shown"), [(80, "x" * 80), (81, "x" * 77 + "...")])
+def test_a_message_that_is_not_json_is_quoted_up_to_80_characters(length: int, shown: str) -> None:
+    """The log line quotes a bad message whole up to 80 characters, and past that its first 77 and
+    "...": a line as long as the message was written for a message of a megabyte."""
+    from groundlink.runtime.delivery import read_message
+
+    with pytest.raises(BadMessage) as bad:
+        read_message("x" * length)
+    assert str(bad.value).startswith("not JSON (") and str(bad.value).endswith(f"): {shown!r}")
+
+
+def test_a_contact_whose_captures_lie_under_two_satellites_fails_naming_both(tmp_path: Path) -> None:
+    """One contact id under two satellites' partitions names no one place for its products: it
+    fails before anything is fetched, naming each satellite with a capture of it."""
+    raw, products = DirStore(tmp_path / "raw"), DirStore(tmp_path / "products")
+    keys = [
+        f"contacts/year=2025/month=12/day=01/satellite={sat}/{sat}_{CONTACT_A}_0.pcap" for sat in ("noaa20", "snpp")
+    ]
+    for key in keys:
+        (raw.root / key).parent.mkdir(parents=True, exist_ok=True)
+        (raw.root / key).write_bytes(b"\0" * 64)
+    with pytest.raises(ContactFailed) as failed:
+        process_location(ContactLocation(("contacts/",), CONTACT_A), raw, products, tmp_path / "work")
+    assert str(failed.value) == (
+        f"contact {CONTACT_A} has capture objects under several satellites: noaa20 ({keys[0]}), snpp ({keys[1]})"
+    )
+    assert raw.downloaded == [] and products.uploaded == []
+
+
+def test_a_capture_named_in_capitals_is_read_as_a_capture(tmp_path: Path) -> None:
+    """`HRD_0001.PCAP`: the suffix is matched whatever its case, by the runtime as by the
+    processor; in capitals the contact failed with "no capture files", its file named nowhere."""
+    contact = tmp_path / "raw/partner/year=2025/month=12/day=01/satellite=snpp/pass-0042"
+    contact.mkdir(parents=True)
+    Capture(packetise(stream_of(frames([0, 1, 2])), 1000, EPOCH * 1_000_000)).write(contact / "HRD_0001.PCAP")
+    key = "partner/year=2025/month=12/day=01/satellite=snpp/pass-0042/manifest.json"
+    event = {"subject": f"/blobServices/default/containers/raw/blobs/{key}"}
+    raw, products = DirStore(tmp_path / "raw"), DirStore(tmp_path / "products")
+    (summary,) = process_location(locate(event), raw, products, tmp_path / "work")
+    assert (summary["files"], summary["ok_frames"]) == (1, 3)
+
+
 def test_a_failure_s_lines_are_joined_into_one() -> None:
     """An SDK's message of several lines is one log line, each of its lines kept."""
     from groundlink.runtime.delivery import failure_line
@@ -239,6 +281,32 @@ def test_a_partner_object_not_named_as_a_capture_is_named_where_it_is_skipped(tm
     err = capsys.readouterr().err
     assert "groundlink: contact pass-0042: 1 object not named *.pcap or *.pcapng, skipped" in err
     assert "manifest.json" not in err
+
+
+@pytest.mark.parametrize(
+    ("count", "named"),
+    [
+        (2, "hrd_0001.dat, {prefix}hrd_0002.dat"),
+        (4, "hrd_0001.dat, {prefix}hrd_0002.dat, {prefix}hrd_0003.dat and 1 more"),
+    ],
+)
+def test_several_objects_not_named_as_captures_are_counted_and_the_first_three_named(
+    tmp_path: Path, count: int, named: str
+) -> None:
+    """Two objects are "2 objects", each named; past three, the first three are named and the rest
+    counted: a partner's 400 `.dat` files are one line that says how many there are."""
+    contact = tmp_path / "raw/partner/year=2025/month=12/day=01/satellite=snpp/pass-0042"
+    contact.mkdir(parents=True)
+    for number in range(1, count + 1):
+        (contact / f"hrd_{number:04d}.dat").write_bytes(b"\0" * 64)
+    prefix = "partner/year=2025/month=12/day=01/satellite=snpp/pass-0042/"
+    event = {"subject": f"/blobServices/default/containers/raw/blobs/{prefix}manifest.json"}
+    with pytest.raises(MissingCaptures) as missing:
+        process_location(locate(event), DirStore(tmp_path / "raw"), DirStore(tmp_path / "products"), tmp_path / "w")
+    assert str(missing.value) == (
+        f"no capture files of contact pass-0042 under {prefix}; {count} objects not named *.pcap or *.pcapng, "
+        f"skipped (captures are read under those names only): {prefix}{named.format(prefix=prefix)}"
+    )
 
 
 @pytest.mark.parametrize(("delivered", "cataloged", "said"), [("SNPP", "snpp", True), ("snpp", "snpp", False)])
@@ -559,6 +627,34 @@ def test_the_container_job_renews_its_message_lock_for_its_whole_timeout(monkeyp
     job.run_azure()
     assert made["renewal"] == 86_400.0
     assert isinstance(made["options"], dict) and isinstance(made["options"]["auto_lock_renewer"], Renewer)
+
+
+@pytest.mark.parametrize("timeout", ["0", "-5", "soon"])
+def test_a_container_job_timeout_of_no_seconds_is_a_setting_problem(timeout, monkeypatch, capsys) -> None:
+    """A timeout of 0 renewed the message's lock for no time at all: the lock lapsed after 5
+    minutes and another execution processed the contact again. It is refused, exit 2, before
+    any client is made or message received."""
+    from groundlink.runtime import job
+
+    _fake_azure(monkeypatch, job)
+    monkeypatch.setenv(job.NAMESPACE, "ns.servicebus.windows.net")
+    monkeypatch.setenv(job.TIMEOUT, timeout)
+    assert job.main([]) == job.SETTING_PROBLEM == 2
+    assert capsys.readouterr().err == (
+        f"groundlink job: {job.TIMEOUT} is {timeout!r}, not a number of seconds above 0\n"
+    )
+
+
+@pytest.mark.parametrize("option", ["--object-key", "--contact-id"])
+def test_a_container_job_option_without_its_value_is_refused(option, capsys) -> None:
+    """Batch passes each parameter as an argument of its own: a last option left without its value
+    (an empty parameter) is a usage error naming it, not a run as if it had never been given."""
+    from groundlink.runtime import job
+
+    with pytest.raises(SystemExit) as exit_:
+        job.main(["--source", "aws.s3", option])
+    assert exit_.value.code == 2
+    assert f"{option}: expected one argument" in capsys.readouterr().err
 
 
 def test_the_cloud_runtime_reads_the_missions_capture_format_from_its_setting(tmp_path: Path, monkeypatch) -> None:
@@ -1064,17 +1160,21 @@ def test_an_empty_guiding_capture_beside_the_contacts_data_is_left_out(raw: DirS
     assert key in raw.downloaded and len(products.uploaded) == 3
 
 
-def test_a_contact_whose_captures_are_all_empty_is_missing_its_data(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("files", "shown"), [(2, 2), (4, 3)])
+def test_a_contact_whose_captures_are_all_empty_is_missing_its_data(tmp_path: Path, files: int, shown: int) -> None:
+    """Past three, the first three empty files are named and the rest counted ("; and 1 more"):
+    without the count, a contact of four empty files read as one of three."""
     raw = DirStore(tmp_path / "raw")
-    keys = [f"contacts/year=2025/month=12/day=01/satellite=noaa20/noaa20_{CONTACT_B}_000{n}.pcap" for n in (0, 1)]
+    keys = [f"contacts/year=2025/month=12/day=01/satellite=noaa20/noaa20_{CONTACT_B}_000{n}.pcap" for n in range(files)]
     for key in keys:
         (raw.root / key).parent.mkdir(parents=True, exist_ok=True)
         (raw.root / key).write_bytes(b"")
     products = DirStore(tmp_path / "products")
     with pytest.raises(MissingCaptures) as missing:
         process_location(ContactLocation(("contacts/",), CONTACT_B), raw, products, tmp_path / "work")
-    assert (
-        str(missing.value) == f"the capture files of contact {CONTACT_B} are all empty (0 bytes): {keys[0]}; {keys[1]}"
+    more = f"; and {files - shown} more" if files > shown else ""
+    assert str(missing.value) == (
+        f"the capture files of contact {CONTACT_B} are all empty (0 bytes): {'; '.join(keys[:shown])}{more}"
     )
     assert products.uploaded == []
 

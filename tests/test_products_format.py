@@ -99,6 +99,19 @@ def test_query_names_the_files_another_groundlink_wrote_and_still_answers(two_co
     assert captured.err.splitlines() == ([said] if said else [])
 
 
+def test_files_of_one_earlier_format_name_it_once(two_contacts, capsys):
+    """Both summaries of an earlier format: the format is named once, not once a file (a
+    thousand contacts of the first processors read "none recorded, none recorded, ...")."""
+    for contact in (CONTACT_A, CONTACT_B):
+        _with_format(_parquet(two_contacts)[f"contact_summary/{contact}"], None)
+    assert main(["query", str(two_contacts), "SELECT count(*) AS n FROM contact_summary", "--json"]) == 0
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith(
+        "groundlink: 2 of 2 contact_summary files were written by an earlier groundlink (products format none "
+        f"recorded; this one writes {PRODUCTS_FORMAT}): "
+    )
+
+
 def test_a_summary_of_the_first_processor_is_read_for_its_dates(tmp_path):
     """Its columns were `start` and `end`: read as undated, another pass's products of the same
     name were deleted as this one's earlier run."""

@@ -192,6 +192,14 @@ def test_a_map_s_timestamps_keys_and_values_are_written_as_a_column_s_are(produc
     assert row["numbered"] == {"1": "one"}
 
 
+def test_a_map_s_intervals_are_iso_8601_durations_as_a_column_s_are(products, capsys):
+    """A MAP's intervals reach JSON as Python's timedelta: a whole number of seconds is `P0DT5S`
+    (no dangling point, `P0DT5.S` is no ISO 8601 duration) and a fraction keeps every digit."""
+    sql = "SELECT MAP {'whole': INTERVAL 5 SECOND, 'fine': INTERVAL '00:00:01.25'} AS m"
+    assert main(["query", str(products), sql, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"m": {"whole": "P0DT5S", "fine": "P0DT1.25S"}}
+
+
 def test_a_fixed_size_array_is_a_list_of_values_written_out(products, capsys):
     """An ARRAY column (INT[2] as much as INTERVAL[2]) ended in a traceback: its item type is not
     where a list keeps it."""

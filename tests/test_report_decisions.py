@@ -154,6 +154,17 @@ def test_each_data_loss_row_says_why_with_the_property_change(tmp_path):
     assert all(r[-1].mark == "bad" for r in section.table.rows if r[1].text != "not compared")
 
 
+def test_the_summary_counts_capabilities_realized_gaps_and_missing_in_that_order(reference):
+    """The summary's counts follow their heading, realized / gaps / missing: a capability missing
+    on Azure was counted as a gap and its 7 declared gaps as missing. Plan times to the hundredth."""
+    doc = copy.deepcopy(reference)
+    doc["parity"]["rows"][2]["clouds"]["azure"]["status"] = "missing"
+    doc["clouds"]["aws"]["planSeconds"] = 1.234
+    rows = {row[0].text: _texts(row[1:]) for row in _rows(doc, "Summary")}
+    assert rows["Capabilities realized / gaps / missing"] == ["24 / 0 / 0", "16 / 7 / 1"]
+    assert rows["Offline plan time"][0] == "1.23 s"
+
+
 def test_a_refused_data_loss_is_in_the_summary_and_the_final_console_line():
     """compare --against exits 1 on a refused data loss while parity passes: the Summary's
     verdict and the console's last line say so, not only the section at the report's end."""
@@ -244,6 +255,42 @@ def test_a_store_that_may_be_replaced_is_a_row_of_the_changes_table(reference):
     ]
     # the counts say every input went uncompared, as the terminal's line does (it said "no changes" alone)
     assert _texts(section.paragraphs)[0] == "azure: no changes; 52 unchanged; 3 input(s) not compared"
+
+
+def test_a_data_loss_row_says_whether_the_store_is_deleted_or_replaced(reference):
+    """The data-loss cell says what the change does to the store: a deleted bucket read
+    "replaced" (as if a new one would hold its data) and a replaced one "deleted"."""
+    change = {
+        "action": "delete",
+        "type": "aws:s3/bucketV2:BucketV2",
+        "name": "noaa20-storage-raw",
+        "forcedBy": [],
+        "dataLoss": True,
+        "irreplaceable": False,
+        "retentionsShortened": [],
+        "unprotects": False,
+    }
+    replaced = {**change, "action": "replace", "forcedBy": ["bucket"]}
+    cloud = {
+        "cloud": "aws",
+        "summary": {"create": 0, "update": 0, "replace": 1, "delete": 1, "unchanged": 80, "notCompared": 0},
+        "changes": [change, replaced],
+        "notCompared": [],
+    }
+    doc = {**reference, "diff": {"against": "old.json", "refused": True, "dataLoss": ["..."] * 2, "clouds": [cloud]}}
+    section = _section(doc, "Changes against")
+    assert section.table is not None
+    assert [_texts(row) for row in section.table.rows] == [
+        ["aws", "delete", "aws:s3/bucketV2:BucketV2", "noaa20-storage-raw", "", "data loss: stateful resource deleted"],
+        [
+            "aws",
+            "replace",
+            "aws:s3/bucketV2:BucketV2",
+            "noaa20-storage-raw",
+            "bucket",
+            "data loss: stateful resource replaced",
+        ],
+    ]
 
 
 def test_a_cloud_without_changes_says_no_changes(reference):
@@ -502,6 +549,15 @@ def test_the_command_to_rerun_with_prices_is_quoted_for_a_shell(reference):
     )
 
 
+def test_a_spec_path_holding_control_characters_is_rerun_as_bash_reads_them_back(reference):
+    """An ESC, the first C1 control (U+0080) and a quote in the spec's name: `\\xHH` is one byte to
+    bash, so only an ASCII character is written so; U+0080 written `\\x80` named a file whose
+    name held the byte 0x80, not the character."""
+    doc = {**reference, "spec": "specs/a\x1bb\x80c's.yaml"}
+    _, command = _section(doc, "Prices to supply").after
+    assert command.text == "groundlink compare $'specs/a\\x1bb\\u0080c\\'s.yaml' --out DIR --prices FILE"
+
+
 def test_the_rerun_command_is_code_in_both_reports_not_escaped_backticks(reference):
     from groundlink.report.markdown_html import render_html, render_markdown
     from groundlink.report.sections import sections
@@ -547,6 +603,13 @@ def test_the_price_list_gives_each_price_s_free_allowance_and_the_catalog_s_cave
     assert rows["aws.kms_requests"][5].endswith(
         "; note: free_per_month read 2026-12-02; the price's date is Infracost's"
     )
+
+
+def test_a_cost_line_s_price_names_its_quantity_only_when_it_is_not_one_unit(reference):
+    """A price per unit is the price alone ("$1.00" a key-month, not "$1.00 per 1"); a price per
+    thousand requests says so."""
+    prices = {r[1].text: r[4].text for r in _rows(reference, "AWS cost lines")}
+    assert (prices["KMS keys"], prices["S3 PUT requests"]) == ("$1.00", "$0.005 per 1,000")
 
 
 def test_a_unit_price_that_rounds_to_whole_cents_keeps_two_decimals():
@@ -852,6 +915,25 @@ def test_a_constellation_s_alike_coverage_lines_are_counted_not_repeated(referen
     # a few satellites' warnings are all shown: two satellites' eight hid the second's (its Dubbo share)
     doc["coverage"]["warnings"] = warnings[:12]
     assert [b.text.removeprefix("Coverage: ") for b in _section(doc, "Summary").bullets][:12] == warnings[:12]
+
+
+@pytest.mark.parametrize("count", [1, 2])
+def test_satellites_not_estimated_for_one_reason_share_a_line_that_counts_them(count):
+    """Two geostationary satellites are one line counting both: the line of the first alone
+    ("geo1 on AWS and Azure: ...") hid the second from the summary and the terminal."""
+    from groundlink.report.sections import coverage_not_estimated
+
+    def geo(n: int) -> dict[str, Any]:
+        status = {"status": f"not estimated: a geostationary orbit (satellites[{n}].tle, geo{n})"}
+        return {"satellite": f"geo{n}", "clouds": {"aws": status, "azure": status}}
+
+    said = {
+        1: "geo1 on AWS and Azure: not estimated: a geostationary orbit (satellites[1].tle, geo1)",
+        2: "2 satellites (geo1, geo2) on AWS and Azure: not estimated: a geostationary orbit (the coverage table "
+        "gives each one's reason)",
+    }[count]
+    doc = {"coverage": {"satellites": [geo(n) for n in range(1, count + 1)]}}
+    assert coverage_not_estimated(doc) == [f"{said}; ground_segment.contacts_per_day is not checked"]
 
 
 def test_an_overridden_price_carries_its_own_note_not_the_catalog_s(tmp_path):

@@ -53,6 +53,24 @@ def test_every_figure_of_the_summary_is_printed_whole_at_every_width(changes):
         assert all(line.rstrip().endswith(("│", "┃", "┓", "┩", "┘")) for line in edges), width
 
 
+def test_the_summary_prints_each_finding_the_clouds_would_refuse_beside_the_mandatory_ones():
+    """A preflight finding (a plan the cloud would refuse at `pulumi up`) is printed under the
+    policy line as a mandatory violation is; an advisory one stays in the report."""
+    doc = _document()[0]
+    finding = {"level": "advisory", "policy": "aws-s3-versioning", "resource": "bucket", "message": "says no"}
+    doc["policy"] = {
+        "available": True,
+        "summary": "1 finding the clouds would refuse",
+        "clouds": {"aws": {"violations": 0, "advisories": 1, "findings": [finding], "preflight": ["a name too long"]}},
+    }
+    console = Console(width=UNBOUNDED_WIDTH, record=True, emoji=False, file=io.StringIO())
+    print_summary(doc, "out", console)
+    lines = console.export_text().splitlines()
+    at = lines.index("policy: 1 finding the clouds would refuse")
+    assert lines[at + 1] == "  - AWS [preflight] a name too long"
+    assert not any("aws-s3-versioning" in line for line in lines)
+
+
 def test_a_terminal_too_narrow_for_the_figures_gets_each_row_as_a_record():
     doc = _document()[0]
     console = _terminal(40)
@@ -195,6 +213,34 @@ def test_column_widths_hold_every_word_within_the_width_or_give_way_to_records(w
         return
     assert len(widths) == len(cells) and all(w >= lo for w, lo in zip(widths, least, strict=True))
     assert sum(widths) + 3 * len(cells) + 1 <= width
+
+
+def test_a_table_that_fits_the_terminal_exactly_is_drawn_as_a_table():
+    """Two columns of two characters take 11 columns drawn (three borders, a space each side of
+    each cell): at 11 the table is drawn at its natural widths, at 10 it gives way to records."""
+    from rich.table import Table
+
+    assert column_widths(11, [["ab"], ["cd"]]) == [2, 2]
+    assert column_widths(10, [["ab"], ["cd"]]) is None
+    console = Console(file=io.StringIO(), width=11)
+    table = Table()
+    for header, width in zip(("ab", "cd"), [2, 2], strict=True):
+        table.add_column(header, width=width)
+    console.print(table)
+    assert max(len(line) for line in console.file.getvalue().splitlines()) == 11
+
+
+def test_advisory_violations_alone_pass_the_check():
+    """A cloud whose violations are all advisory passes: its line reads "pass", not "FAIL (0
+    mandatory)"."""
+    cloud = CloudCheck("aws", "noaa20-aws", 102, [violation("aws-s3-versioning")], 0.5, 0.1)
+    console = Console(file=io.StringIO(), width=200)
+    render(
+        CheckResult("specs/noaa20.yaml", {"name": "groundlink", "version": "0.1.0", "policies": 72}, [cloud]), console
+    )
+    assert console.file.getvalue().splitlines()[-1] == (
+        "aws (noaa20-aws): 102 resources, 1 violation: pass  plan 0.50s, analyze 0.10s"
+    )
 
 
 @pytest.mark.parametrize("width", [200, 40])  # the table, and the records of a narrow terminal

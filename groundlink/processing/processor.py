@@ -1059,7 +1059,8 @@ def _fragments_warning(contact: Contact, summary: dict[str, Any], lost: Lost) ->
         return None
     return (
         f"groundlink: contact {contact.contact_id}: {lost.missing} of its {summary['packets']} packets were fragments "
-        f"of {lost.datagrams} datagrams missing others (the capture holds their records whole, but not every "
+        f"of {lost.datagrams} datagram{'s' * (lost.datagrams != 1)} missing others (the capture holds their records "
+        "whole, but not every "
         "fragment: a filter on the UDP port, or a firewall, passes first fragments only), so their data is missing; "
         "capture every fragment of the downlink's datagrams"
     )
@@ -1193,13 +1194,15 @@ def _partition(contact: Contact, summary: dict[str, Any]) -> Partition:
         return Partition.at(summary["start_time"], contact.satellite)
     values = hive_values(contact.files[0])
     truncated = summary["truncated_packets"]
+    # "none of its 1 packets" read oddly: a lone packet is "its one packet is not"
+    none_of = "its one packet is not" if summary["packets"] == 1 else f"none of its {summary['packets']} packets is"
     if truncated:  # datagrams of the downlink came, none whole: the port is not what to check
         found = (
-            f"none of its {summary['packets']} packets is a whole datagram of the downlink ({truncated} truncated: "
-            "cut short by the capture, or missing IP fragments)"
+            f"{none_of} a whole datagram of the downlink ({truncated} truncated: cut short by the capture, or "
+            "missing IP fragments)"
         )
     elif summary["packets"]:
-        found = f"none of its {summary['packets']} packets is a datagram of the downlink (see --udp-port)"
+        found = f"{none_of} a datagram of the downlink (see --udp-port)"
     else:
         found = "it has no packet, a datagram of the downlink (see --udp-port)"
     try:
