@@ -642,24 +642,29 @@ def test_a_figure_in_a_text_cell_is_kept_whole_and_the_text_around_it_escaped():
         "it's \\ \x01.yaml",
         "plain.yaml",
         "\u2028.yaml",
-        # not ASCII: bash's \xHH is one byte, so these are \u and \U escapes
+        # not ASCII: each as the \xHH escapes of its UTF-8 bytes, which no locale changes
         "mission\xa0x.yaml",
         "soft\xadhyphen\x85.yaml",
         "tag\U000e0001.yaml",
+        "latin1-\udce9t\udce9.yaml",  # a name not UTF-8 (two latin-1 bytes), as Python reads it
     ],
 )
 def test_the_rerun_command_names_the_spec_as_a_shell_reads_it_back(tmp_path, name):
     """The report's command for a run with the missing prices quoted a spec whose name held an
     ESC and a newline in single quotes, where the report shows them as escapes: run as shown,
-    it named another file. bash reads the word back as the name."""
+    it named another file. bash reads the word back as the name, under a UTF-8 locale and under
+    LC_ALL=C, where its \\u escapes (used before) came back as their six characters."""
+    import os
     import subprocess
 
     from groundlink.report.sections import _shell_word
 
     word = _shell_word(name)
     assert word.isprintable()
-    back = subprocess.run(["bash", "-c", f"printf %s {word}"], capture_output=True, check=True).stdout
-    assert back == name.encode()
+    for locale in ("C.UTF-8", "C"):
+        env = {**os.environ, "LC_ALL": locale}
+        back = subprocess.run(["bash", "-c", f"printf %s {word}"], capture_output=True, check=True, env=env).stdout
+        assert back == os.fsencode(name), locale
 
 
 def test_the_prices_file_advice_comes_only_with_prices_to_supply():

@@ -551,11 +551,11 @@ def test_the_command_to_rerun_with_prices_is_quoted_for_a_shell(reference):
 
 def test_a_spec_path_holding_control_characters_is_rerun_as_bash_reads_them_back(reference):
     """An ESC, the first C1 control (U+0080) and a quote in the spec's name: `\\xHH` is one byte to
-    bash, so only an ASCII character is written so; U+0080 written `\\x80` named a file whose
-    name held the byte 0x80, not the character."""
+    bash, so U+0080 is the escapes of its two UTF-8 bytes (`\\x80` alone named a file whose name
+    held the byte 0x80, not the character; `\\u0080` came back as six characters under LC_ALL=C)."""
     doc = {**reference, "spec": "specs/a\x1bb\x80c's.yaml"}
     _, command = _section(doc, "Prices to supply").after
-    assert command.text == "groundlink compare $'specs/a\\x1bb\\u0080c\\'s.yaml' --out DIR --prices FILE"
+    assert command.text == "groundlink compare $'specs/a\\x1bb\\xc2\\x80c\\'s.yaml' --out DIR --prices FILE"
 
 
 def test_the_rerun_command_is_code_in_both_reports_not_escaped_backticks(reference):

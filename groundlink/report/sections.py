@@ -730,14 +730,17 @@ def _shell_word(text: str) -> str:
 
 def _ansi_c(c: str) -> str:
     """One character inside bash's $'...': a backslash and a quote escaped, a control or format
-    character as its escape, anything else as it is. `\\xHH` is one byte to bash, so only an
-    ASCII character is written so; `\\uHHHH` takes four digits, `\\UHHHHHHHH` eight."""
+    character as the `\\xHH` escapes of its UTF-8 bytes, anything else as it is. Bytes, not
+    `\\uHHHH`: bash turns a `\\u` escape into the locale's encoding, and under LC_ALL=C it left
+    `\\u2028` as those six characters, a command naming another file. A byte of a name that is not
+    UTF-8 (read as U+DC80-U+DCFF) is that byte."""
     if c in "\\'":
         return "\\" + c
     if c.isprintable():
         return c
     code = ord(c)
-    return f"\\x{code:02x}" if code < 0x80 else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+    data = bytes([code - 0xDC00]) if 0xDC80 <= code <= 0xDCFF else c.encode("utf-8", "surrogatepass")
+    return "".join(f"\\x{byte:02x}" for byte in data)
 
 
 def _source(price: dict[str, Any]) -> str:
