@@ -672,9 +672,11 @@ def _flushed(code: int) -> int:
 def _run(args: argparse.Namespace) -> int:
     from .errors import EXIT_USAGE, PlanError, UsageError
     from .inputs import InputError, SpecError, one_line
+    from .open_files import out_of_descriptors, raise_open_file_limit
     from .path_args import prepared, shown
 
     try:
+        raise_open_file_limit()
         with prepared(args, args.paths):
             code: int = args.run(args)
         return code
@@ -687,6 +689,12 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     except InputError as error:
         print(shown(args, error.line), file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as error:  # the file table full, wherever it was met: one line, not the SDK's pages
+        full = out_of_descriptors(error)
+        if full is None:
+            raise
+        print(f"groundlink: {full}", file=sys.stderr)
         return EXIT_USAGE
 
 
