@@ -15,9 +15,11 @@ import pytest
 
 from groundlink import cli
 from groundlink.clouds import CLOUDS
-from groundlink.diff import rules
-from groundlink.diff.changes import COMPUTED
+from groundlink.diff import State, diff_states, rules
+from groundlink.diff.changes import COMPUTED, REPLICATION_CONFIG
+from groundlink.diff.lifecycle import S3_LIFECYCLE
 from groundlink.diff.run import diff_against
+from groundlink.diff.state import Resource
 
 from .conftest import ROOT, SPECS, cached_plan, spec_data
 from .plan_cache import plan_of, spec_file
@@ -935,3 +937,110 @@ def test_a_deployed_queue_that_gains_groundlink_s_processor_is_noted(cloud, mode
 
     switched = one_diff(edited(the_other_mode), edited(with_processing), cloud)
     assert not [n for n in switched.notes if "gains a consumer" in n]
+
+
+def _state(*resources: Resource) -> State:
+    return State("aws", "plan", "x", {r.key: r for r in resources})
+
+
+def test_changes_of_one_action_are_listed_by_type_then_name():
+    """Deletions of a queue `a-contacts` and a stream `z-telemetry` are listed as the preview
+    lists them, by type first (kinesis before sqs), then by name; listed by name alone, the
+    report's order changed with the names the mission chose."""
+    queue = Resource("q", "aws:sqs/queue:Queue", "a-contacts", {}, False)
+    stream = Resource("s", "aws:kinesis/stream:Stream", "z-telemetry", {}, False)
+    role = Resource("r", "aws:iam/role:Role", "b-role", {}, False)
+    diff = diff_states(_state(queue, stream, role), _state())
+    assert [c.name for c in diff.changes] == ["b-role", "z-telemetry", "a-contacts"]
+
+
+def test_the_protected_note_names_three_resources_and_counts_the_rest():
+    """Four protected resources deleted: the note names three (by type, then name) and counts the
+    fourth, so a stack of many stores gives one readable line that still adds up."""
+    held = [Resource(f"k{i}", "aws:sqs/queue:Queue", f"queue-{i}", {}, True, protect=True) for i in range(4)]
+    (note,) = diff_states(_state(*held), _state()).notes
+    assert note.startswith(
+        "4 resource(s) OLD protects would be deleted or replaced (aws:sqs/queue:Queue queue-0, "
+        "aws:sqs/queue:Queue queue-1, aws:sqs/queue:Queue queue-2 and 1 more): pulumi up refuses each"
+    )
+
+
+def test_a_job_definition_whose_default_tags_alone_change_keeps_the_pipe_s_target():
+    """Only `tagsAll` differs (the provider's default tags, as a refreshed checkpoint records
+    them): the revision is retagged, not renewed, so the pipe reading its ARN is unchanged; read
+    as a new revision, the pipe was shown updated with its target parameters unknown."""
+    job_type, pipe_type = "aws:batch/jobDefinition:JobDefinition", "aws:pipes/pipe:Pipe"
+    arn = "arn:aws:batch:us-east-1:123456789012:job-definition/noaa20-job:1"
+    pipe = Resource(
+        "p", pipe_type, "noaa20-pipe", {"targetParameters": {"jobDefinition": arn}}, False, {"targetParameters": ("j",)}
+    )
+    jobs = [Resource("j", job_type, "noaa20-job", {"type": "container", "tagsAll": {"team": t}}, False) for t in "ab"]
+    diff = diff_states(_state(jobs[0], pipe), _state(jobs[1], pipe))
+    assert [(c.action, c.name, [p.path for p in c.properties]) for c in diff.changes] == [
+        ("update", "noaa20-job", ["tagsAll.team"])
+    ]
+
+
+def test_the_projection_note_names_its_tables_in_order():
+    """Two catalog tables stop listing the same satellite: one note names both, sorted, whatever
+    order the stack registers them in."""
+    table = "aws:glue/catalogTable:CatalogTable"
+
+    def tables(values: str) -> State:
+        parameters = {"projection.satellite.type": "enum", "projection.satellite.values": values}
+        return _state(
+            *(Resource(n, table, n, {"name": n, "parameters": parameters}, False) for n in ("z_raw", "a_products"))
+        )
+
+    (note,) = diff_states(tables("noaa20,noaa21"), tables("noaa20")).notes
+    assert note.startswith("a_products, z_raw: Athena's partition projection no longer lists satellite noaa21:")
+
+
+def test_the_replication_note_says_when_the_lifecycle_first_archives_what_s3_does_not_replicate():
+    """Two rules of the source's lifecycle move objects to Glacier, at 90 and at 30 days: the note
+    gives the first, 30 days, after which S3 replicates nothing of what the bucket held."""
+    bucket = "aws:s3/bucket:Bucket"
+    rules = [
+        {"id": rule, "status": "Enabled", "transitions": [{"days": days, "storageClass": "GLACIER"}]}
+        for rule, days in (("late", 90), ("early", 30))
+    ]
+    source = Resource("src", bucket, "noaa20-raw", {}, False)
+    lifecycle = Resource("lc", S3_LIFECYCLE, "noaa20-raw-lifecycle", {"rules": rules}, False, {"bucket": ("src",)})
+    replica = Resource("dst", bucket, "noaa20-raw-replica", {}, False)
+    config = Resource(
+        "rc", REPLICATION_CONFIG, "noaa20-raw-replication", {}, False, {"bucket": ("src",), "rules": ("dst",)}
+    )
+    (note,) = diff_states(_state(source, lifecycle), _state(source, lifecycle, replica, config)).notes
+    assert "but for those its lifecycle has moved to S3 Glacier Flexible Retrieval after 30 days, which" in note
+
+
+def test_the_refusal_names_a_retention_among_the_causes_not_after_the_tunables(tmp_path):
+    """A `..._days` field outside storage (VPC flow logs kept 30 days instead of 365) cuts stored
+    data: it is named with the switches and names, in its section's place, before a satellite
+    renamed, not pushed behind them as a number that merely tunes."""
+    from groundlink.diff.run import spec_changes
+
+    from .conftest import spec_data, write_spec
+
+    old = spec_data("noaa20.yaml")
+    old["security"]["network"] = "private"  # flow logs are kept for a stack with a network
+    new = copy.deepcopy(old)
+    new["security"]["flow_log_retention_days"] = 30
+    new["satellites"][0]["name"] = "noaa20b"
+    changed = spec_changes(str(write_spec(tmp_path, old, "old.yaml")), str(write_spec(tmp_path, new, "new.yaml")))
+    assert changed == "security.flow_log_retention_days (365 => 30), satellites[0].name (noaa20 => noaa20b)"
+
+
+def test_the_refusal_names_processing_before_the_ground_segment(tmp_path):
+    """processing decides the artifacts bucket and the processor's containers, so a switch of it
+    is named before a ground-segment setting edited beside it."""
+    from groundlink.diff.run import spec_changes
+
+    from .conftest import spec_data, write_spec
+
+    old = spec_data("noaa20.yaml")
+    new = spec_data("noaa20.yaml")
+    new["ground_segment"]["autotrack"] = "required"
+    new["processing"]["enabled"] = False
+    changed = spec_changes(str(write_spec(tmp_path, old, "old.yaml")), str(write_spec(tmp_path, new, "new.yaml")))
+    assert changed == "processing.enabled (true => false), ground_segment.autotrack (preferred => required)"

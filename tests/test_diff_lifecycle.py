@@ -318,3 +318,14 @@ def test_the_report_gives_a_widened_rule_s_old_and_new_retention(capsys, tmp_pat
         f"retention shortened, data deleted sooner (current versions by last modification {RAW_AZURE}: without "
         f"end => 365, snapshots by creation {RAW_AZURE}: without end => 30)"
     )
+
+
+def test_a_rule_shortened_gives_as_before_the_soonest_old_rule_that_deleted_those_objects():
+    """OLD deletes every object at 60 days and those under `x/` at 400; NEW deletes `x/` at 30.
+    Those objects were kept 60 days, the soonest of the two rules that took them, so the
+    refusal says `60 => 30`, not `400 => 30`."""
+    old = _s3(
+        {"id": "a", "expiration": {"days": 60}}, {"id": "b", "filter": {"prefix": "x/"}, "expiration": {"days": 400}}
+    )
+    new = _s3({"id": "c", "filter": {"prefix": "x/"}, "expiration": {"days": 30}})
+    assert sooner(S3_LIFECYCLE, old, new) == [('current versions under "x/" (rule c)', 60.0, 30.0)]

@@ -197,3 +197,14 @@ def test_an_empty_stack_against_compares_every_cloud_as_created(tmp_path):
     assert [d.cloud for d in diffs] == clouds
     for diff in diffs:
         assert diff.changes and {c.action for c in diff.changes} == {"create"} and diff.unchanged == 0
+
+
+def test_the_old_half_of_a_protected_store_is_not_named_as_protected(tmp_path):
+    """The engine deletes the old half of an interrupted replacement as a replacement's delete,
+    which `protect` does not stop (its live half keeps the flag): the deletion is refused as data
+    loss, but no note sends the user to `pulumi state unprotect` for it."""
+    doc = _with_old_half(_export(), STREAM)
+    assert _entry(doc, STREAM).get("protect") is True  # the control: the live stream is protected
+    diff = _diff(doc, tmp_path)
+    assert _pending(diff) == [("delete", STREAM, "delete")]
+    assert not [note for note in diff.notes if "OLD protects" in note]

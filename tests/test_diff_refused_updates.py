@@ -256,3 +256,54 @@ def test_a_storage_account_s_zone_redundancy_changed_by_its_sku_is_refused() -> 
         )
     for was, now in (("Standard_ZRS", "Standard_GZRS"), ("Standard_GZRS", "Standard_RAGZRS"), ("Standard_LRS", "x")):
         assert diff_states(_state(_account(was)), _state(_account(now))).unappliable == ()
+
+
+def test_a_subnet_moved_under_two_users_names_the_first_and_counts_the_other():
+    """A Flex app and a private endpoint in the subnet: the line names the first (sorted) and says
+    `and 1 more`, the count of the others, not of all."""
+    before, after = _subnet("10.0.0.0/25"), _subnet("10.0.0.128/25")
+    users = (_user("azure-native:web:WebApp"), _user("azure-native:network:PrivateEndpoint"))
+    (line,) = diff_states(_state(before, *users), _state(after, *users)).unappliable
+    assert line == (
+        f"azure: {SUBNET} sub would move from 10.0.0.0/25 to 10.0.0.128/25 while azure-native:network:PrivateEndpoint "
+        "u and 1 more is in it, which Azure refuses: keep the deployed range, or move or delete what runs in the "
+        "subnet first"
+    )
+
+
+def test_a_subnet_s_ranges_listed_in_another_order_are_no_move():
+    """`addressPrefixes` as a refreshed checkpoint may order them: the same two ranges, so the
+    subnet stays where it is and nothing is refused."""
+    endpoint = _user("azure-native:network:PrivateEndpoint")
+    before = _subnet(["10.0.0.0/25", "10.0.1.0/25"], field="addressPrefixes")
+    after = _subnet(["10.0.1.0/25", "10.0.0.0/25"], field="addressPrefixes")
+    assert diff_states(_state(before, endpoint), _state(after, endpoint)).unappliable == ()
+
+
+def test_an_environment_s_subnet_id_spelt_in_another_case_is_no_move():
+    """ARM resource ids are compared without case: a checkpoint's `/Subnets/` for NEW's
+    `/subnets/` names the same subnet, so the environment does not move and nothing is refused."""
+    subnet_id = "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/net/subnets/jobs"
+    before, after = _environment(subnet_id.replace("/subnets/", "/Subnets/")), _environment(subnet_id)
+    assert diff_states(_state(before), _state(after)).unappliable == ()
+
+
+def test_a_sku_name_in_lower_case_is_still_judged_for_zone_redundancy():
+    """`standard_lrs`, as a hand-written or imported checkpoint may hold it, is LRS: moving to
+    Standard_ZRS adds zone redundancy and is refused as a conversion Azure does not make by SKU."""
+    (line,) = diff_states(_state(_account("standard_lrs")), _state(_account("Standard_ZRS"))).unappliable
+    assert "would add zone redundancy by its SKU (standard_lrs to Standard_ZRS)" in line
+
+
+def test_a_flex_app_replaced_by_another_in_the_same_subnet_is_not_refused():
+    """A Flex app renamed: the new app joins the subnet the old one leaves. Only a Flex app and a
+    Container Apps environment cannot share a subnet; two apps are no such pair."""
+    app = "azure-native:web:WebApp"
+    subnet = _subnet("10.0.0.0/25")
+
+    def flex(name: str) -> Resource:
+        return Resource(
+            name, app, name, {"virtualNetworkSubnetId": "x"}, False, {"virtualNetworkSubnetId": ("subnet",)}
+        )
+
+    assert diff_states(_state(subnet, flex("old-app")), _state(subnet, flex("new-app"))).unappliable == ()

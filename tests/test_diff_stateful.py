@@ -10,7 +10,9 @@ import json
 import pytest
 
 from groundlink import limits
+from groundlink.diff import State, diff_states
 from groundlink.diff.changes import PROTECTION, STATEFUL_TYPES, PropertyChange, shortens_retention
+from groundlink.diff.state import SECRET, Resource
 
 from .conftest import SPECS, cached_plan, spec_data
 from .test_diff import NOAA20, change_of, edited, one_diff, run_cli
@@ -693,3 +695,110 @@ def test_an_upgrade_that_changes_the_processor_tells_a_container_job_s_operator_
         (note,) = diff.notes
         assert f"the processor's code {how} (the job's setting {CODE_DIGEST}): build the container image" in note
         assert not diff.data_loss
+
+
+# What the data-loss gate says of edits built as states: no plan is needed to read them.
+S3_LIFECYCLE_TYPE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
+
+
+def _states(*pairs: tuple[Resource | None, Resource | None], cloud: str = "aws") -> tuple[State, State]:
+    """OLD and NEW, each holding the resources given on its side of each pair."""
+    old = {b.key: b for b, _ in pairs if b is not None}
+    new = {a.key: a for _, a in pairs if a is not None}
+    return State(cloud, "plan", "old.json", old), State(cloud, "plan", "new.json", new)
+
+
+def test_a_key_vault_s_soft_delete_retention_added_deletes_nothing_sooner():
+    """Soft delete set on a Key Vault (`properties.softDeleteRetentionInDays` where OLD had none)
+    keeps deleted keys for 90 days: safer, as blob soft delete added is. Read as a retention set
+    where data was kept without end, the edit was refused as data deleted sooner."""
+    added = PropertyChange("properties.softDeleteRetentionInDays", "+", None, 90)
+    assert shortens_retention(added, "azure-native:keyvault:Vault") is False
+    assert shortens_retention(PropertyChange("properties.softDeleteRetentionInDays", "~", 90, 7)) is True
+
+
+def test_a_data_explorer_retention_set_where_data_was_kept_without_end_deletes_data():
+    """Data Explorer's `softDeletePeriod` is the database's retention, not a soft delete: set on a
+    database OLD kept without one (data never aged out), it deletes every row older than the
+    period. Its name matched the soft-delete words, and the edit passed as deleting nothing."""
+    database = "azure-native:kusto:ReadWriteDatabase"
+    assert shortens_retention(PropertyChange("softDeletePeriod", "+", None, "P365D"), database) is True
+    assert shortens_retention(PropertyChange("softDeletePeriod", "~", "P365D", "P30D"), database) is True
+    assert shortens_retention(PropertyChange("softDeletePeriod", "~", "P30D", "P365D"), database) is False
+    # a Key Vault's switch for soft delete turned on deletes nothing either
+    switched_on = PropertyChange("properties.enableSoftDelete", "+", None, True)
+    assert shortens_retention(switched_on, "azure-native:keyvault:Vault") is False
+
+
+def test_fewer_old_versions_kept_deletes_sooner_and_more_kept_does_not():
+    """S3's `newerNoncurrentVersions` counts the old versions kept whatever their age: lowered
+    from 5 to 2, three versions of every object are deleted at once, and raised, none. The
+    comparison turned round refused keeping more and let keeping fewer through."""
+    path = "rules[0].noncurrentVersionExpiration.newerNoncurrentVersions"
+    assert shortens_retention(PropertyChange(path, "~", 5, 2)) is True
+    assert shortens_retention(PropertyChange(path, "~", 2, 5)) is False
+
+
+def test_a_refusal_names_three_lowered_retentions_and_counts_the_rest():
+    """Four rules of one lifecycle lowered in one edit: the data-loss line names the first three
+    and counts the fourth as `and 1 more`, so the line stays one line and adds up."""
+
+    def lifecycle(days: int) -> Resource:
+        rules = [{"id": rule, "status": "Enabled", "expiration": {"days": days}} for rule in "abcd"]
+        return Resource("lc", S3_LIFECYCLE_TYPE, "raw-lifecycle", {"bucket": "raw", "rules": rules}, False)
+
+    diff = diff_states(*_states((lifecycle(365), lifecycle(30))))
+    assert diff.at_risk_lines() == [
+        f"aws: {S3_LIFECYCLE_TYPE} raw-lifecycle would delete data sooner (rules[0].expiration.days: 365 => 30, "
+        "rules[1].expiration.days: 365 => 30, rules[2].expiration.days: 365 => 30 and 1 more)"
+    ]
+
+
+def test_a_hidden_input_that_may_replace_a_store_is_said_once_not_again_as_a_retention():
+    """A store of a type without replacement rules may be replaced by any input; its retention
+    held as a secret in OLD is one such input. The refusal says once that the store may be
+    replaced (which takes all its data), not a second time that it may delete data sooner, and
+    the summary counts it among `mayReplace` only."""
+    store = "aws:example/store:Store"  # no rules recorded: any change may replace it
+    before = Resource("s", store, "vault-store", {"retentionInDays": SECRET}, True)
+    after = Resource("s", store, "vault-store", {"retentionInDays": 30}, True)
+    diff = diff_states(*_states((before, after)))
+    assert diff.at_risk_lines() == [
+        f"aws: {store} vault-store may be replaced: its retentionInDays, which forces a replacement, is [secret] in "
+        "OLD and cannot be compared (export with --show-secrets)"
+    ]
+    summary = diff.to_json()["summary"]
+    assert (summary["mayReplace"], summary["mayShortenRetention"], summary["dataAtRisk"]) == (1, 0, 1)
+
+
+def test_a_store_replaced_anyway_is_not_also_said_to_maybe_be_replaced_by_a_hidden_input():
+    """A log group renamed is replaced (`name` forces it), which its refusal line says; its
+    `logGroupClass`, also forcing, is a secret in OLD. No second line says it `may be replaced`
+    on that input: it is replaced whatever the secret holds."""
+    group = "aws:cloudwatch/logGroup:LogGroup"
+    before = Resource("g", group, "contact-logs", {"name": "old-logs", "logGroupClass": SECRET}, False)
+    after = Resource("g", group, "contact-logs", {"name": "new-logs", "logGroupClass": "STANDARD"}, False)
+    diff = diff_states(*_states((before, after)))
+    assert diff.at_risk_lines() == [f"aws: {group} contact-logs would be replaced (forced by name): data loss"]
+    assert [n.to_json()["mayReplace"] for n in diff.not_compared] == [False]
+
+
+def test_a_retired_orbital_resource_only_unprotected_is_no_change_azure_refuses():
+    """Protection taken off a retired Orbital spacecraft is the stack's own state, no call to
+    Azure: it is refused as unprotecting a store, never as an update `pulumi up` cannot make."""
+    craft = "azure-native:orbital:Spacecraft"
+    inputs = {"spacecraftName": "noaa20", "links": []}
+    before, after = (Resource("sc", craft, "noaa20-spacecraft", inputs, held) for held in (True, False))
+    diff = diff_states(*_states((before, after), cloud="azure"))
+    assert [(c.action, [p.path for p in c.properties]) for c in diff.changes] == [("update", [PROTECTION])]
+    assert diff.unappliable == ()
+
+
+def test_a_resource_whose_region_old_does_not_record_is_not_moved():
+    """OLD without a region for a resource (none recorded for its provider) against NEW's
+    us-east-1: nothing says it moved, so it is unchanged, not replaced by `(provider region)`."""
+    queue = "aws:sqs/queue:Queue"
+    before = Resource("q", queue, "contacts", {"name": "contacts"}, True, region=None)
+    after = Resource("q", queue, "contacts", {"name": "contacts"}, True, region="us-east-1")
+    diff = diff_states(*_states((before, after)))
+    assert (diff.changes, diff.unchanged) == ((), 1)

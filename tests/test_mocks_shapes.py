@@ -138,3 +138,48 @@ def test_an_aws_native_id_is_its_types_primary_identifier(typ, data, expected):
     inputs = {"configData": data} if data else {}
     resource_id, state = OfflineMocks(region="us-west-2").new_resource(MockResourceArgs(typ, "r", inputs))
     assert resource_id == expected.format(arn=state["arn"], uid=state["awsId"])
+
+
+def test_a_layer_s_first_version_is_1_and_its_arn_ends_in_it():
+    """Lambda numbers a layer's versions from 1 (botocore lambda PublishLayerVersion: Version, and
+    LayerVersionArn `...:layer:<name>:<version>`): the plan's version and the ARN agree on it."""
+    state = outputs("aws:lambda/layerVersion:LayerVersion", "l", {"layerName": "noaa20-deps"})
+    layer = f"arn:aws:lambda:us-west-2:{ACCOUNT_ID}:layer:noaa20-deps"
+    assert (state["layerArn"], state["arn"], state["version"]) == (layer, f"{layer}:1", "1")
+
+
+def test_an_email_subscription_waits_for_its_confirmation_and_a_queue_s_does_not():
+    """SNS confirms an email endpoint only once its owner clicks the link (pulumi-aws
+    TopicSubscription `pendingConfirmation`); a queue is confirmed at once."""
+    topic = f"arn:aws:sns:us-west-2:{ACCOUNT_ID}:alerts"
+    email = outputs("aws:sns/topicSubscription:TopicSubscription", "e", {"topic": topic, "protocol": "email"})
+    queue = outputs("aws:sns/topicSubscription:TopicSubscription", "q", {"topic": topic, "protocol": "sqs"})
+    assert (email["pendingConfirmation"], queue["pendingConfirmation"]) == (True, False)
+    assert email["arn"].startswith(f"{topic}:")
+
+
+def test_an_inline_role_policy_s_id_is_its_role_and_name():
+    """pulumi-aws RolePolicy's id is `<role name>:<policy name>`, as `pulumi import` takes it."""
+    policy_id, state = OfflineMocks(region="us-west-2").new_resource(
+        MockResourceArgs("aws:iam/rolePolicy:RolePolicy", "p", {"role": "noaa20-delivery", "name": "write-raw"})
+    )
+    assert (policy_id, state["name"]) == ("noaa20-delivery:write-raw", "write-raw")
+
+
+def test_a_key_vault_key_s_versioned_uri_ends_in_a_version():
+    """Key Vault names each version of a key `keys/<name>/<32 hex version>`: the versioned URI is
+    the versionless one and a version, which a reader of either form takes apart as Azure's."""
+    state = outputs("azure-native:keyvault:Key", "k", {"vaultName": "kv-noaa20", "keyName": "storage"})
+    assert state["keyUri"] == "https://kv-noaa20.vault.azure.net/keys/storage"
+    assert re.fullmatch(re.escape(state["keyUri"]) + "/[0-9a-f]{32}", state["keyUriWithVersion"])
+
+
+def test_a_synapse_workspace_s_serverless_endpoint_is_its_ondemand_host():
+    """Synapse's serverless SQL pool answers at `<workspace>-ondemand.sql.azuresynapse.net`, its
+    dedicated pools at `<workspace>.sql.azuresynapse.net`: the two endpoints differ."""
+    state = outputs("azure-native:synapse:Workspace", "w", {"workspaceName": "syn-noaa20"})
+    endpoints = state["connectivityEndpoints"]
+    assert (endpoints["sqlOnDemand"], endpoints["sql"]) == (
+        "syn-noaa20-ondemand.sql.azuresynapse.net",
+        "syn-noaa20.sql.azuresynapse.net",
+    )

@@ -112,9 +112,13 @@ STATEFUL_TYPES: frozenset[str] = frozenset(
 # retention, log, stream and hub retention, ADX soft delete. A tier move (`transitions`,
 # `tierToCool`) deletes nothing and is no such path.
 _RETENTION_WORDS = ("expiration", "retention", "delete", "softdeleteperiod")
-# Settings that keep data after it is deleted (blob and container soft delete): added, they
-# delete nothing; lowered, deleted data is purged sooner, which counts.
-_SOFT_DELETE_WORDS = ("deleteretentionpolicy", "softdelete")
+# Settings that keep data after it is deleted (blob and container soft delete, a Key Vault's
+# `softDeleteRetentionInDays`): added, they delete nothing; lowered, deleted data is purged
+# sooner, which counts. Not Data Explorer's `softDeletePeriod`, despite its name: it is the
+# database's retention ("the time the data should be kept before it stops being accessible to
+# queries", pulumi-azure-native kusto.ReadWriteDatabase), so added where data was kept without
+# end, it deletes data.
+_SOFT_DELETE_WORDS = ("deleteretentionpolicy", "softdeleteretention", "enablesoftdelete")
 # Retentions whose value says the data is kept without end, by resource type and input path:
 # pulumi-aws LogGroup `retentionInDays` 0: "If you select 0, the events in the log group are
 # always retained and never expire" (limits.LOG_NEVER_EXPIRE). Compared as a number, 0 read as
