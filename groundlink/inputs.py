@@ -275,7 +275,7 @@ def _as_written(value: Any) -> str:
         # Python's float() takes more than a YAML number: `infinity`, `nan` and other scripts'
         # digits (full-width 8000) are text however they are written, so quotes are not the fix
         if not math.isfinite(number):
-            return f"the text {show(value)}; {_WITHIN_BOUNDS}"
+            return f"the text {show(value)}; {WITHIN_BOUNDS}"
         if not value.isascii():
             return f"the text {show(value)}; write the number in ASCII digits"
         return f"the text {show(value)}; write the number without quotes"
@@ -328,7 +328,7 @@ def _text_numeral(text: str) -> Numeral | None:
         return None
     out_of_range = _past_a_float(text)
     if out_of_range:  # rewritten as YAML 1.1 reads a number, it would be infinity or 0
-        return Numeral(text, f"YAML 1.1 reads as text, and as a number it is {out_of_range}; {_WITHIN_BOUNDS}")
+        return Numeral(text, f"YAML 1.1 reads as text, and as a number it is {out_of_range}; {WITHIN_BOUNDS}")
     decimal_text = _decimal(text)
     plain = decimal_text or "the number as a plain decimal"
     sign, unsigned = ("-" if text[0] == "-" else ""), text.lstrip("+-")
@@ -351,8 +351,8 @@ def _text_numeral(text: str) -> Numeral | None:
     return Numeral(text, f"YAML 1.1 reads as text{why}; write {plain}")
 
 
-_WITHIN_BOUNDS = "write a number within the field's bounds"
-_INFINITE = f"YAML 1.1 reads as infinity (it is past 1.8e308, the largest number); {_WITHIN_BOUNDS}"
+WITHIN_BOUNDS = "write a number within the field's bounds"
+_INFINITE = f"YAML 1.1 reads as infinity (it is past 1.8e308, the largest number); {WITHIN_BOUNDS}"
 
 
 def _past_a_float(text: str) -> str | None:
@@ -376,7 +376,7 @@ def _number_numeral(text: str, value: Any) -> Numeral | None:
         return Numeral(text, f"YAML 1.1 reads as the base-60 number {shown}; write the number in decimal")
     digits = text.replace("_", "").lstrip("+-")
     if isinstance(value, float) and value == 0 and (why := _past_a_float(text)):
-        return Numeral(text, f"YAML 1.1 reads as 0 (it is {why.removesuffix(', and reads as 0')}); {_WITHIN_BOUNDS}")
+        return Numeral(text, f"YAML 1.1 reads as 0 (it is {why.removesuffix(', and reads as 0')}); {WITHIN_BOUNDS}")
     if (
         isinstance(value, int)
         and re.fullmatch(r"0[0-7]+", digits)

@@ -42,6 +42,7 @@ from .fieldpath import FieldPath, field_path, model_at
 from .inputs import (
     MAX_LINE,
     OUT_OF_RANGE_ALLOWED,
+    WITHIN_BOUNDS,
     Document,
     InputError,
     InputTooLarge,
@@ -3035,6 +3036,34 @@ def _field_bounds(root: type[BaseModel], path: FieldPath, ctx: dict[str, Any]) -
     return {**bounds, **ctx}
 
 
+def _within_bounds(message: str, root: type[BaseModel], path: FieldPath) -> str:
+    """`message` about a number no field takes (1.0e+300 in a whole-number field, checked before
+    the field's range; 1.0e+400, which YAML reads as infinity) ending with the field's own bounds
+    where it has any: an integer as large was told `allowed: 1-36500`, and the float `allowed: a
+    number within the field's bounds`, which left the user to look them up."""
+    bounds = _field_bounds(root, path, {}) or _schema_bounds(root, path)
+    if not bounds:
+        return message
+    if message.endswith(OUT_OF_RANGE_ALLOWED):
+        return message.removesuffix(OUT_OF_RANGE_ALLOWED) + range_words("", bounds)
+    if message.endswith(WITHIN_BOUNDS):  # a number YAML reads as another (infinity, text, 0)
+        return f"{message} ({range_words('', bounds)})"
+    return message
+
+
+def _schema_bounds(root: type[BaseModel], path: FieldPath) -> dict[str, Any]:
+    """The widest range a model validator lets the field at `path` take, as `_schema_range`
+    states it in the schema (`processing.timeout_seconds`: 1-86400, whichever its mode); {} for
+    a field without one."""
+    parts = path.parts()
+    model = model_at(root, parts[:-1]) if parts and not isinstance(parts[-1], int) else None
+    field = model.model_fields.get(str(parts[-1])) if model is not None else None
+    extra = field.json_schema_extra if field is not None else None
+    if not isinstance(extra, dict) or "minimum" not in extra or "maximum" not in extra:
+        return {}
+    return {"ge": extra["minimum"], "le": extra["maximum"]}
+
+
 # A pattern longer than this is said in its words alone: the email address's 257 characters of
 # character classes made up most of a 381-character line and pushed its value out of view.
 PATTERN_SHOWN_MAX = 64
@@ -3095,7 +3124,7 @@ def describe_error(error: ErrorDetails, data: Any, root: type[BaseModel] | None 
     if kind == "finite_number":
         return path, f"{show(value)} is not allowed; allowed: a finite number (not .inf or .nan)"
     if kind == "value_error":
-        return path, str(error["msg"]).removeprefix("Value error, ")
+        return path, _within_bounds(str(error["msg"]).removeprefix("Value error, "), root, path)
     if kind == "string_type" and isinstance(value, dict | list) and str(path.last_key).endswith("_json"):
         # YAML reads JSON written bare as its own mapping: the field takes the JSON as text
         return path, (
@@ -3104,7 +3133,7 @@ def describe_error(error: ErrorDetails, data: Any, root: type[BaseModel] | None 
         )
     model = model_at(root, path.parts()) if kind == "model_type" else None
     if typed := type_message(kind, value, model.model_fields if model else ()):
-        return path, typed
+        return path, _within_bounds(typed, root, path)
     expected = _TYPE_WORDS.get(kind) or str(error["msg"]).removeprefix("Input should be ").rstrip(".")
     return path, f"must be {expected}, got {given(value)}"
 

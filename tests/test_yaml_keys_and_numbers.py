@@ -19,7 +19,10 @@ from groundlink.spec import SpecError, spec_from_data
 from .conftest import SPECS, spec_data
 
 BASE = (SPECS / "noaa20.yaml").read_text(encoding="utf-8")
-RANGE = "allowed: a number within the field's bounds (`groundlink schema` lists them)"
+# A number no field takes is told with the field's own range (budget.monthly_usd, a NORAD id)
+USD_RANGE = "allowed: 0.01-1,000,000,000"
+NORAD_RANGE = "allowed: 1-99999"
+USD_BOUNDS = "write a number within the field's bounds (0.01-1,000,000,000)"
 
 
 def _spec(tmp_path: Path, old: str, new: str, *, anchor: str = "") -> Path:
@@ -51,12 +54,12 @@ def _refused(capsys: pytest.CaptureFixture[str], path: Path, *command: str) -> s
         (
             "  monthly_usd: 8000\n",
             "  monthly_usd: " + "9" * 5000 + "\n",
-            f"budget.monthly_usd: a number of 5000 digits is out of range; {RANGE} (line 71, column 3)",
+            f"budget.monthly_usd: a number of 5000 digits is out of range; {USD_RANGE} (line 71, column 3)",
         ),
         (
             "  monthly_usd: 8000\n",
             "  monthly_usd: -" + "9" * 5000 + "\n",
-            f"budget.monthly_usd: a negative number of 5000 digits is out of range; {RANGE} (line 71, column 3)",
+            f"budget.monthly_usd: a negative number of 5000 digits is out of range; {USD_RANGE} (line 71, column 3)",
         ),
         (
             "  owner: platform-team\n",
@@ -66,12 +69,12 @@ def _refused(capsys: pytest.CaptureFixture[str], path: Path, *command: str) -> s
         (
             "    norad_id: 43013\n",
             "    norad_id: " + "9" * 5000 + "\n",
-            f"satellites[0].norad_id: a number of 5000 digits is out of range; {RANGE} (line 14, column 5)",
+            f"satellites[0].norad_id: a number of 5000 digits is out of range; {NORAD_RANGE} (line 14, column 5)",
         ),
         (  # converted (a power-of-two base has no limit), then repr() of it raised in the message
             "    norad_id: 43013\n",
             "    norad_id: 0x" + "f" * 5000 + "\n",
-            f"satellites[0].norad_id: a number of 6021 digits is out of range; {RANGE} (line 14, column 5)",
+            f"satellites[0].norad_id: a number of 6021 digits is out of range; {NORAD_RANGE} (line 14, column 5)",
         ),
         (  # within Python's limit: the field's own range
             "    norad_id: 43013\n",
@@ -81,39 +84,39 @@ def _refused(capsys: pytest.CaptureFixture[str], path: Path, *command: str) -> s
         (  # past the largest float: a float field said "must be a number, got 999...9"
             "  monthly_usd: 8000\n",
             "  monthly_usd: " + "9" * 400 + "\n",
-            f"budget.monthly_usd: a number of 400 digits is out of range; {RANGE} (line 71, column 3)",
+            f"budget.monthly_usd: a number of 400 digits is out of range; {USD_RANGE} (line 71, column 3)",
         ),
         (  # read as infinity: "inf is not allowed", a value the spec never wrote
             "  monthly_usd: 8000\n",
             "  monthly_usd: 1.0e+400\n",
             "budget.monthly_usd: must be a number, got 1.0e+400, which YAML 1.1 reads as infinity (it is past "
-            "1.8e308, the largest number); write a number within the field's bounds (line 71, column 3)",
+            f"1.8e308, the largest number); {USD_BOUNDS} (line 71, column 3)",
         ),
         (  # read as text: the advice was to write 1.0e+400, which is the case above
             "  monthly_usd: 8000\n",
             "  monthly_usd: 1e400\n",
             "budget.monthly_usd: must be a number, got 1e400, which YAML 1.1 reads as text, and as a number it is "
-            "past 1.8e308, the largest number; write a number within the field's bounds (line 71, column 3)",
+            f"past 1.8e308, the largest number; {USD_BOUNDS} (line 71, column 3)",
         ),
         (  # read as text, and advised as 1.0e-400, which YAML reads as 0 (the case below)
             "  monthly_usd: 8000\n",
             "  monthly_usd: 1e-400\n",
             "budget.monthly_usd: must be a number, got 1e-400, which YAML 1.1 reads as text, and as a number it is "
-            "nearer 0 than 4.9e-324, the smallest number, and reads as 0; write a number within the field's bounds "
+            f"nearer 0 than 4.9e-324, the smallest number, and reads as 0; {USD_BOUNDS} "
             "(line 71, column 3)",
         ),
         (  # read as 0, where a field that takes 0 took it without a word
             "  monthly_usd: 8000\n",
             "  monthly_usd: 1.0e-400\n",
             "budget.monthly_usd: must be a number, got 1.0e-400, which YAML 1.1 reads as 0 (it is nearer 0 than "
-            "4.9e-324, the smallest number); write a number within the field's bounds (line 71, column 3)",
+            f"4.9e-324, the smallest number); {USD_BOUNDS} (line 71, column 3)",
         ),
         (  # a base-60 float past 1.8e308: PyYAML's reading raised OverflowError, a traceback
             "  monthly_usd: 8000\n",
             "  monthly_usd: 1" + ":0" * 174 + ".5\n",
             "budget.monthly_usd: must be a number, got '1:0:0:0:0:0:0:0:0:0:0:0:0:0...:0:0:0:0:0:0:0:0:0:0:0:0:0.5', "
             "which YAML 1.1 reads as infinity (it is past 1.8e308, the largest number); write a number within the "
-            "field's bounds (line 71, column 3)",
+            "field's bounds (0.01-1,000,000,000) (line 71, column 3)",
         ),
         (  # the same in a text field, and under an explicit tag
             "    cost-center: eo-ground\n",
@@ -123,7 +126,7 @@ def _refused(capsys: pytest.CaptureFixture[str], path: Path, *command: str) -> s
         (  # a base-60 integer of 3,000 parts: counted from its leading parts, never converted
             "  monthly_usd: 8000\n",
             "  monthly_usd: 1" + ":0" * 3000 + "\n",
-            f"budget.monthly_usd: a number of 5335 digits is out of range; {RANGE} (line 71, column 3)",
+            f"budget.monthly_usd: a number of 5335 digits is out of range; {USD_RANGE} (line 71, column 3)",
         ),
         (  # a million parts (3 MB) took minutes: PyYAML multiplies a growing power of 60 by each
             "    cost-center: eo-ground\n",
@@ -144,7 +147,7 @@ def test_every_command_refuses_a_5000_digit_number_in_one_line_writing_nothing(c
     path = _spec(tmp_path, "    norad_id: 43013\n", "    norad_id: " + "9" * 5000 + "\n")
     out = tmp_path / "out"
     line = _refused(capsys, path, *(str(out) if part == "OUT" else part for part in command))
-    assert line == f"satellites[0].norad_id: a number of 5000 digits is out of range; {RANGE} (line 14, column 5)"
+    assert line == f"satellites[0].norad_id: a number of 5000 digits is out of range; {NORAD_RANGE} (line 14, column 5)"
     assert not out.exists()
 
 
@@ -158,7 +161,7 @@ def test_a_long_number_is_counted_under_a_lower_interpreter_limit_too(capsys, tm
         line = _refused(capsys, path)
     finally:
         sys.set_int_max_str_digits(limit)
-    assert line == f"satellites[0].norad_id: a number of 1000 digits is out of range; {RANGE} (line 14, column 5)"
+    assert line == f"satellites[0].norad_id: a number of 1000 digits is out of range; {NORAD_RANGE} (line 14, column 5)"
 
 
 def test_show_names_a_long_integer_by_its_digit_count_never_by_repr():
@@ -342,8 +345,8 @@ def test_yamls_binary_and_set_are_named_not_shown_as_python_values(capsys, tmp_p
 @pytest.mark.parametrize(
     ("value", "advice"),
     [
-        ("infinity", "got the text 'infinity'; write a number within the field's bounds"),
-        ("nan", "got the text 'nan'; write a number within the field's bounds"),
+        ("infinity", f"got the text 'infinity'; {USD_BOUNDS}"),
+        ("nan", f"got the text 'nan'; {USD_BOUNDS}"),
         ("\uff18\uff10\uff10\uff10", "got the text '\uff18\uff10\uff10\uff10'; write the number in ASCII digits"),
         ('"8000"', "got the text '8000'; write the number without quotes"),
     ],
