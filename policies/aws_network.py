@@ -142,31 +142,38 @@ def _port(value: Any) -> Any:
 
 
 ALL_PROTOCOLS = ("-1", "all")
+# A protocol written as its number is the same protocol as its name (EC2 takes either: "tcp" or
+# "6", "udp" or "17", "icmp" or "1", "icmpv6" or "58"): their blocks add up on one port.
+PROTOCOL_NAMES = {"6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6"}
 
 
 def _ingress_by_port(props: Any) -> dict[tuple[str, Any], list[Any]]:
-    """The source addresses of a group's `ingress` blocks that reach one port, for each port where a
-    block's range starts and two blocks or more reach it (a block of every protocol, -1, reaches
-    every port of every protocol)."""
+    """The source addresses of a group's `ingress` blocks that reach one port of one protocol,
+    where two blocks or more reach it: for each protocol, at each port where a block's range
+    starts (the set of blocks reaching a port grows only there). A block of every protocol (-1)
+    reaches every port of every protocol; blocks of two other protocols never add up (a TCP
+    half and a UDP half of the internet admit neither protocol from everywhere)."""
     blocks = get(props, "ingress")
     if blocks in (None, UNKNOWN) or get(props, "type") == "egress":
         return {}
     ranges = []
     for block in as_list(blocks):
         protocol, low, high = str(get(block, "protocol")).lower(), get(block, "fromPort"), get(block, "toPort")
+        protocol = PROTOCOL_NAMES.get(protocol, protocol)
         if protocol in ALL_PROTOCOLS:
-            low, high = 0, 65535
+            protocol, low, high = "-1", 0, 65535
         if not isinstance(low, int | float) or not isinstance(high, int | float):
             continue  # not known yet: judged at `pulumi up`
         sources = [*as_list(get(block, "cidrBlocks") or []), *as_list(get(block, "ipv6CidrBlocks") or [])]
         ranges.append((protocol, low, high, sources))
     found: dict[tuple[str, Any], list[Any]] = {}
-    for protocol, port, _, _ in ranges:
-        reaching = [
-            sources
-            for other, low, high, sources in ranges
-            if (other == protocol or other in ALL_PROTOCOLS or protocol in ALL_PROTOCOLS) and low <= port <= high
-        ]
-        if len(reaching) > 1:
-            found[(protocol, port)] = [s for sources in reaching for s in sources]
+    # every protocol first (its own blocks alone), then each one named, with the every-protocol blocks
+    for protocol in ["-1", *sorted({p for p, _, _, _ in ranges} - {"-1"})]:
+        counted = (
+            [r for r in ranges if r[0] in (protocol, "-1")] if protocol != "-1" else [r for r in ranges if r[0] == "-1"]
+        )
+        for port in sorted({low for _, low, _, _ in counted}):
+            reaching = [sources for _, low, high, sources in counted if low <= port <= high]
+            if len(reaching) > 1:
+                found.setdefault((protocol, port), [s for sources in reaching for s in sources])
     return found

@@ -180,9 +180,9 @@ def _port_range(text: Any) -> tuple[int, int] | None:
 
 
 def _inbound_allows_by_port(props: Any) -> dict[str, tuple[list[str], list[Any]]]:
-    """For each port where an inbound Allow rule's destination range starts and two or more such
-    rules of an NSG's securityRules reach it (protocol '*' reaches every protocol's), their names
-    and source prefixes together."""
+    """For each protocol and each port where an inbound Allow rule's destination range starts and
+    two or more such rules of an NSG's securityRules reach it (protocol '*' reaches every
+    protocol's), their names and source prefixes together."""
     rules = get(props, "securityRules")
     if rules in (None, UNKNOWN):
         return {}
@@ -201,14 +201,17 @@ def _inbound_allows_by_port(props: Any) -> dict[str, tuple[list[str], list[Any]]
             span = _port_range(text) if text is not None else None
             if span is not None:
                 ranges.append((protocol, span, name, sources))
+    # Rules of two named protocols never add up (a Tcp half and a Udp half of the internet admit
+    # neither protocol from everywhere); a '*' rule adds to each. Every protocol is judged first,
+    # by its own rules, then each protocol named, as it was first written.
+    written = {p.casefold(): p for p, _, _, _ in reversed(ranges) if p != "*"}
     found: dict[str, tuple[list[str], list[Any]]] = {}
-    for protocol, (port, _), _, _ in ranges:
-        reaching = [
-            (name, sources)
-            for other, (low, high), name, sources in ranges
-            if (same_text(other, protocol) or "*" in (other, protocol)) and low <= port <= high
-        ]
-        if len(reaching) > 1:
-            names = list(dict.fromkeys(name for name, _ in reaching))
-            found[f"{port} ({protocol})"] = (names, [s for _, sources in reaching for s in sources])
+    for key in ["*", *written]:
+        counted = [r for r in ranges if r[0] == "*" or (key != "*" and r[0].casefold() == key)]
+        for port in dict.fromkeys(low for _, (low, _), _, _ in counted):
+            reaching = [(name, sources) for _, (low, high), name, sources in counted if low <= port <= high]
+            if len(reaching) > 1:
+                names = list(dict.fromkeys(name for name, _ in reaching))
+                label = f"{port} ({written.get(key, '*')})"
+                found.setdefault(label, (names, [s for _, sources in reaching for s in sources]))
     return found

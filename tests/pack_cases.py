@@ -868,6 +868,7 @@ passes(rule, "gs-profile", {"dataflowEdges": UNKNOWN_ARRAY_VALUE})
 fires(rule, "gs-profile", {"streamsKmsKey": {"kmsKeyArn": KEY_ARN}}, "streamsKmsKey is set without streamsKmsRole")
 fires(rule, "gs-profile-streams-key", {"streamsKmsRole": DROP}, "streamsKmsKey is set without streamsKmsRole")
 passes(rule, "gs-profile-streams-key", {"streamsKmsKey": DROP})
+passes(rule, "gs-profile", {"streamsKmsKey": UNKNOWN_OBJECT_VALUE})  # not known yet: judged at `pulumi up`
 
 rule = "aws-gs-endpoint-group-timing"
 for base in ("gs-endpoint-group", "gs-endpoint-group-v2"):
@@ -919,6 +920,8 @@ BASELINES["kms-key-external-store"] = Derived(
     "kms-key", {"xksKeyId": "external-key-1", "enableKeyRotation": False}, "a key in an external key store"
 )
 passes(rule, "kms-key-external-store")
+# rotation set from an output a preview does not know yet: judged at `pulumi up`, not reported as off
+passes(rule, "kms-key", {"enableKeyRotation": UNKNOWN})
 
 fires(
     rule,
@@ -1436,6 +1439,15 @@ passes(  # the account's own SAML identity provider
     rule,
     "firehose-role-github",
     {"assumeRolePolicy.Statement.0.Principal.Federated": "arn:aws:iam::123456789012:saml-provider/corporate"},
+)
+# an OIDC provider the pack has no keys of (an EKS cluster's): its audience or its subject pins it
+EKS_OIDC = "oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
+fires(
+    rule,
+    "firehose-role-github",
+    {"assumeRolePolicy.Statement.0.Principal.Federated": f"arn:aws:iam::123456789012:oidc-provider/{EKS_OIDC}"},
+    f"trust statement TrustService lets every identity of {EKS_OIDC} assume the role: no condition pins "
+    f"{EKS_OIDC}:aud or {EKS_OIDC}:sub to the mission's own",
 )
 # only a service acting for the account carries aws:SourceAccount: an IAM caller matches no such condition
 passes(rule, "firehose-role", {"assumeRolePolicy.Statement.0.Principal": "*"})
@@ -2125,6 +2137,38 @@ HALVES_IN = "its ingress rules reaching {} port 22 together admit every internet
 fires(rule, "processing-sg-two-halves", {"ingress.1.fromPort": 22.0}, HALVES_IN.format("tcp"))  # 22-2222 reaches 22
 fires(rule, "processing-sg-two-halves", {"ingress.1.protocol": "-1"}, HALVES_IN.format("tcp"))  # every port
 passes(rule, "processing-sg-two-halves", {"ingress.1.protocol": "udp"})  # another protocol's port 2222
+# a TCP quarter and a UDP quarter beside an every-protocol half: no protocol's port admits all
+passes(
+    rule,
+    "processing-sg-two-halves",
+    {
+        "ingress": [
+            {"protocol": "-1", "fromPort": 0.0, "toPort": 0.0, "cidrBlocks": ["0.0.0.0/1"]},
+            {"protocol": "tcp", "fromPort": 0.0, "toPort": 10.0, "cidrBlocks": ["128.0.0.0/2"]},
+            {"protocol": "udp", "fromPort": 0.0, "toPort": 10.0, "cidrBlocks": ["192.0.0.0/2"]},
+        ]
+    },
+)
+
+
+def _halves(first: str, second: str) -> dict[str, Any]:
+    """The two halves of the internet, each on port 22 of the protocol given."""
+    return {
+        "ingress": [
+            {"protocol": first, "fromPort": 22.0, "toPort": 22.0, "cidrBlocks": ["0.0.0.0/1"]},
+            {"protocol": second, "fromPort": 22.0, "toPort": 22.0, "cidrBlocks": ["128.0.0.0/1"]},
+        ]
+    }
+
+
+fires(rule, "processing-sg-two-halves", _halves("6", "tcp"), HALVES_IN.format("tcp"))  # TCP by its number
+passes(rule, "processing-sg-two-halves", _halves("17", "tcp"))  # UDP by its number: two protocols
+fires(  # two every-protocol halves: every port of every protocol
+    rule,
+    "processing-sg-two-halves",
+    _halves("-1", "all"),
+    "its ingress rules reaching -1 port 0 together admit every internet address (0.0.0.0/1, 128.0.0.0/1)",
+)
 passes(rule, "ingress-rule")
 fires(rule, "ingress-rule", {"cidrIpv4": "0.0.0.0/0"}, EVERYONE_IN.format("0.0.0.0/0"))
 passes(rule, "ingress-rule", {"cidrIpv4": UNKNOWN})
@@ -2367,6 +2411,18 @@ fires(
     (f"VPC {VPC}: flow log {FLOW_LOG} records accepted traffic only (trafficType ACCEPT), not the rejected", VPC),
 )
 passes(rule, "partner-aws", {f"{FLOW_LOG}/trafficType": "REJECT"})
+# one flow log of the rejected packets is enough: a second beside it that records the accepted only adds to it
+passes(
+    rule,
+    "partner-aws",
+    {
+        "@add:aws:ec2/flowLog:FlowLog::accepted-only": {
+            "vpcId": "vpc-09eabe307c00e1e7d",  # the plan's VPC
+            "trafficType": "ACCEPT",
+            "logDestination": "arn:aws:logs:eu-north-1:123456789012:log-group:polar-partner-security-network-flow-logs-80c3216",
+        }
+    },
+)
 # a program that adopts the account's default VPC gives it a flow log too
 fires(
     rule, "noaa20-aws", {"@add:aws:ec2/defaultVpc:DefaultVpc::default": {}}, ("VPC default has no flow log", "default")
@@ -2983,6 +3039,12 @@ fires(
         RAW_REPLICATION,
     ),
 )
+# the status set from an output a preview does not know yet: judged at `pulumi up`
+passes(
+    rule,
+    "noaa20-aws-geo",
+    {f"{RAW_REPLICATION}/rules.0.sourceSelectionCriteria.sseKmsEncryptedObjects.status": UNKNOWN},
+)
 fires(
     rule,
     "noaa20-aws-geo",
@@ -3486,6 +3548,7 @@ BASELINES["storage-account-only-westus2"] = Derived(
     "storage-account", {"@config.allowedAzureLocations": ["westus2"]}, "data kept in westus2 only"
 )
 passes(rule, "storage-account-only-westus2")
+passes(rule, "storage-account-only-westus2", {"location": "West US 2"})  # the location as its display name
 GEO_COPY = "westus2's geo-redundant copy is kept in its paired location westcentralus, not an allowed location ({})"
 for sku in ("Standard_GZRS", "Standard_RAGZRS", "Standard_GRS", "Standard_RAGRS", "StandardV2_GZRS", "StandardV2_GRS"):
     fires(rule, "storage-account-only-westus2", {"sku.name": sku}, GEO_COPY.format("westus2"))
@@ -3528,6 +3591,7 @@ fires(
 )
 fires(rule, "action-group-residency", {"location": "eastus"}, "eastus is not an allowed location (westus2)")
 passes(rule, "action-group", {"@config.allowedAzureLocations": ["westus2"]})  # "global" is not a region
+passes(rule, "action-group-residency", {"location": "Global"})  # ARM takes it in any case
 
 # === Azure storage ==============================================================================
 
@@ -4071,6 +4135,12 @@ fires(
     "trustedExternalTenants holds '*': identities of every Entra tenant may sign in",
 )
 passes(rule, "adx-cluster", {"trustedExternalTenants": [{"value": "11111111-2222-3333-4444-555555555555"}]})
+fires(  # a partner's tenant named first does not hide the '*' after it
+    rule,
+    "adx-cluster",
+    {"trustedExternalTenants": [{"value": "11111111-2222-3333-4444-555555555555"}, {"value": "*"}]},
+    "trustedExternalTenants holds '*': identities of every Entra tenant may sign in",
+)
 passes(rule, "adx-cluster", {"trustedExternalTenants": UNKNOWN_ARRAY_VALUE})
 
 rule = "azure-storage-no-cross-tenant-replication"
@@ -4529,6 +4599,7 @@ fires(
 
 rule = "processing-functions-app-https-no-keys"
 fires(rule, "functions-app", {"httpsOnly": False}, "serves plain HTTP (httpsOnly is not true)")
+passes(rule, "functions-app", {"httpsOnly": UNKNOWN})  # not known yet: judged at `pulumi up`
 fires(  # the deployment endpoint's TLS too, which the app's minTlsVersion does not set
     rule,
     "functions-app",
@@ -5044,8 +5115,48 @@ fires(
     rule,
     "nsg-tcp-range-beside-any-protocol",
     {"securityRules.1.destinationPortRange": "25"},
-    "rules ssh-low, ssh-high together allow inbound traffic to port 25 (*) from every internet address "
+    "rules ssh-low, ssh-high together allow inbound traffic to port 25 (Tcp) from every internet address "
     "(0.0.0.0/1, 128.0.0.0/1)",
+)
+# an every-protocol half beside a Tcp quarter and a Udp quarter: no protocol's port admits all (the
+# quarters were added up under the "*" rule's port, as if one protocol)
+BASELINES["nsg-any-half-tcp-and-udp-quarters"] = Derived(
+    "nsg",
+    {
+        "securityRules": [
+            {
+                **OFFICE_HTTPS,
+                "name": "any-half",
+                "protocol": "*",
+                "destinationPortRange": "22",
+                "sourceAddressPrefix": "0.0.0.0/1",
+            },
+            {
+                **OFFICE_HTTPS,
+                "name": "tcp-quarter",
+                "priority": 110.0,
+                "destinationPortRange": "22",
+                "sourceAddressPrefix": "128.0.0.0/2",
+            },
+            {
+                **OFFICE_HTTPS,
+                "name": "udp-quarter",
+                "priority": 120.0,
+                "protocol": "Udp",
+                "destinationPortRange": "22",
+                "sourceAddressPrefix": "192.0.0.0/2",
+            },
+        ]
+    },
+    "half of the internet on port 22 of every protocol, a quarter on Tcp 22, another on Udp 22",
+)
+passes(rule, "nsg-any-half-tcp-and-udp-quarters")
+fires(  # both quarters Tcp (in another case: one protocol): Tcp port 22 admits every address
+    rule,
+    "nsg-any-half-tcp-and-udp-quarters",
+    {"securityRules.2.protocol": "tcp"},
+    "rules any-half, tcp-quarter, udp-quarter together allow inbound traffic to port 22 (Tcp) from every internet "
+    "address (0.0.0.0/1, 128.0.0.0/2, 192.0.0.0/2)",
 )
 # a rule that denies, or is outbound, from every address admits nothing from the internet
 BASELINES["nsg-denies-internet"] = Derived(

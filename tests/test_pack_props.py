@@ -173,3 +173,12 @@ def test_ranges_that_admit_every_internet_caller_are_told_apart_from_ranges_that
     assert not every(["203.0.113.0/24"]) and not every([]) and not every(["not an address"])
     assert every(["::/1"]) and not every(["8000::/1"])  # the half of IPv6 that holds its global unicast, the other
     assert every(["2000::/3"]) and not every(["2000::/4"])  # all of IPv6's global unicast, or half of it
+
+
+def test_an_address_range_written_with_spaces_around_it_is_still_read():
+    """A firewall rule's source written ' 0.0.0.0/0' (a spec or program value padded with a space)
+    admits every address all the same: were it read as no address, the open-ingress and firewall
+    rules would let it through unreported."""
+    every = props.admits_every_address
+    assert every([" 0.0.0.0/0"]) and every(["0.0.0.0/1 ", "\t128.0.0.0/1"]) and every([" ::/0 "])
+    assert not every([" 203.0.113.0/24 "])
