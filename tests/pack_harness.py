@@ -40,7 +40,7 @@ from groundlink.engine.runner import stack_config
 from groundlink.spec import load_spec
 
 from .conftest import DROP, cached_plan, variant_plan
-from .test_policies_support import PACK, RULES
+from .policies_support import PACK, RULES
 
 CONFIG = "@config."
 PROVIDER = "@provider."

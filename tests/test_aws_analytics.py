@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from .test_aws_support import ACCOUNT, KEY, ROLE, aws, aws_variant, bucket_by_role, doc, role_policy_of, statements
+from .aws_support import ACCOUNT, KEY, ROLE, aws, aws_variant, bucket_by_role, doc, role_policy_of, statements
 
 TABLE = "aws:glue/catalogTable:CatalogTable"
 STREAM = "aws:kinesis/stream:Stream"

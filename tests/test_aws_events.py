@@ -11,8 +11,8 @@ from groundlink.blueprint import build_blueprint
 from groundlink.limits import EVENT_PATTERN_MAX, MISSION_PROFILE_ARN_MAX
 from groundlink.spec import spec_from_data
 
+from .aws_support import KEY, aws, aws_variant, bucket_by_role, doc, sid
 from .conftest import spec_data
-from .test_aws_support import KEY, aws, aws_variant, bucket_by_role, doc, sid
 
 RULE = "aws:cloudwatch/eventRule:EventRule"
 QUEUE = "aws:sqs/queue:Queue"

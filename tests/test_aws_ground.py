@@ -10,7 +10,7 @@ import pytest
 from groundlink.limits import CONFIG_NAME_PATTERN
 from groundlink.presets import PRESETS
 
-from .test_aws_support import (
+from .aws_support import (
     ACCOUNT,
     GS_CONFIG,
     GS_GROUP,

@@ -3,7 +3,7 @@ for this account's own configs, and the telemetry sink and its role exist only w
 
 from __future__ import annotations
 
-from .test_aws_support import ACCOUNT, GS_CONFIG, GS_PROFILE, ROLE, aws, aws_variant, doc, statements
+from .aws_support import ACCOUNT, GS_CONFIG, GS_PROFILE, ROLE, aws, aws_variant, doc, statements
 
 GS = f"arn:aws:groundstation:us-west-2:{ACCOUNT}"
 

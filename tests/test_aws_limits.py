@@ -18,8 +18,8 @@ from groundlink.limits import (
 )
 from groundlink.spec import IDENTIFIER, SpecError, spec_from_data
 
+from .aws_support import BUCKET, aws_variant
 from .conftest import spec_data
-from .test_aws_support import BUCKET, aws_variant
 
 missions = st.from_regex(IDENTIFIER, fullmatch=True)
 

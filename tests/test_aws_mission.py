@@ -7,8 +7,8 @@ import pytest
 from groundlink.blueprint import OUTPUT_KEYS, build_blueprint
 from groundlink.spec import load_spec
 
+from .aws_support import GS_CONFIG, GS_PROFILE, KEY, aws, aws_data, aws_variant, bucket_by_role, spec_data
 from .conftest import SPECS, tunables_data, variant_plan
-from .test_aws_support import GS_CONFIG, GS_PROFILE, KEY, aws, aws_data, aws_variant, bucket_by_role, spec_data
 from .test_processing_cloud import CONTAINER_JOB
 from .test_protection_sets import SHARED_SETTINGS, STATEFUL_TYPES, store_settings
 

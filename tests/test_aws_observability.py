@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from .aws_support import ACCOUNT, KEY, aws, aws_data, doc, sid, spec_data
 from .conftest import variant_plan
-from .test_aws_support import ACCOUNT, KEY, aws, aws_data, doc, sid, spec_data
 from .test_processing_cloud import CONTAINER_JOB
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"

@@ -11,8 +11,8 @@ import pytest
 from groundlink.runtime import job
 from groundlink.runtime.delivery import locate
 
+from .aws_support import ACCOUNT, ROLE_POLICY, doc, statements
 from .conftest import variant_plan
-from .test_aws_support import ACCOUNT, ROLE_POLICY, doc, statements
 from .test_processing_cloud import CONTAINER_JOB
 
 ARN = f"arn:aws:batch:us-west-2:{ACCOUNT}"

@@ -11,7 +11,7 @@ from functools import cache
 
 import pytest
 
-from .test_aws_support import (
+from .aws_support import (
     ACCOUNT,
     COMPONENT,
     KEY,

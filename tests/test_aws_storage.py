@@ -7,8 +7,8 @@ import json
 
 import pytest
 
+from .aws_support import ACCOUNT, BUCKET, KEY, aws, aws_variant, bucket_by_role, doc, sid, side, statements
 from .conftest import plan_of, spec_data
-from .test_aws_support import ACCOUNT, BUCKET, KEY, aws, aws_variant, bucket_by_role, doc, sid, side, statements
 
 ROLES = ("raw", "products", "query-results", "logs", "artifacts")
 STORES = ("raw", "products", "query-results")

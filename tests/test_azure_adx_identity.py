@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
+from .azure_support import one
 from .conftest import variant_plan
-from .test_azure_support import one
 
 
 def test_without_the_mission_key_the_cluster_still_has_its_system_identity() -> None:

@@ -9,8 +9,8 @@ import re
 from components.azure.analytics import PRODUCT_TABLES_SCRIPT
 from groundlink.processing.tables import CONTACT_SUMMARY, PARTITION_KEYS, TABLES
 
+from .azure_support import every, one
 from .conftest import variant_plan
-from .test_azure_support import every, one
 
 READER = "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1"
 ADX = {"analytics.azure_engine": "adx"}

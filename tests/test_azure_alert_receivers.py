@@ -3,7 +3,7 @@ address of the spec, each receiver named so that an edit of the list keeps the o
 
 from __future__ import annotations
 
-from .test_azure_support import azure, one
+from .azure_support import azure, one
 
 
 def test_the_action_group_is_global_and_mails_every_address_under_a_stable_name() -> None:

@@ -9,8 +9,8 @@ from groundlink.components.azure.analytics import SYNAPSE_STUDIO_PRIVATE
 
 from groundlink.blueprint.gaps import ADX_KEYS
 
+from .azure_support import azure, every, one, variant
 from .conftest import cached_plan, variant_plan
-from .test_azure_support import azure, every, one, variant
 
 SBDC = "ba92f5b4-2d11-453d-a403-e96b0029c9fe"
 READER = "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1"

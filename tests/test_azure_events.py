@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .test_azure_support import every, one
+from .azure_support import every, one
 
 SB_SENDER = "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39"
 

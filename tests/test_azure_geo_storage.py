@@ -4,9 +4,9 @@ ages under a lifecycle rule named for it."""
 
 from __future__ import annotations
 
+from .azure_support import one
 from .conftest import variant_plan
 from .test_aws_replication import GEO
-from .test_azure_support import one
 
 
 def test_a_geo_mission_has_a_gzrs_account_that_realizes_geo_redundancy() -> None:

@@ -7,8 +7,8 @@ import pytest
 from groundlink import limits
 from groundlink.spec import load_spec
 
+from .azure_support import azure, every, one, tle_for, variant
 from .conftest import DROP, SPECS, variant_plan
-from .test_azure_support import azure, every, one, tle_for, variant
 
 SBDC = "ba92f5b4-2d11-453d-a403-e96b0029c9fe"  # Storage Blob Data Contributor
 EH_SENDER = "2b629674-e913-4c01-ae53-ef4638d8f975"  # Azure Event Hubs Data Sender

@@ -4,7 +4,7 @@ legacy spec opts in (they add to the landing zone, they do not replace it)."""
 
 from __future__ import annotations
 
-from .test_azure_support import azure, one
+from .azure_support import azure, one
 
 
 def test_a_legacy_plan_lists_the_landing_zone_and_then_the_orbital_resources() -> None:

@@ -9,8 +9,8 @@ from groundlink.components.azure.observability import budget_start
 
 from groundlink.spec import load_spec
 
+from .azure_support import azure, every, one
 from .conftest import SPECS, variant_plan
-from .test_azure_support import azure, every, one
 from .test_processing_cloud import CONTAINER_JOB
 
 

@@ -68,7 +68,7 @@ def test_a_key_is_none_exactly_when_its_capability_is_off(spec):
 
 
 def test_keys_turned_off_in_the_spec_are_none(tmp_path):
-    from .test_azure_support import variant
+    from .azure_support import variant
 
     result = variant(
         tmp_path,
@@ -184,3 +184,19 @@ def test_the_processor_s_logs_are_keyed_on_aws_and_a_declared_gap_on_azure():
             plan = variant_plan(cloud, changes)
             assert "security.log_cmk" not in plan.gaps
             assert not [r for r in plan.resources if "security.log_cmk" in r.capability], (cloud, changes)
+
+
+def test_without_a_processor_the_mission_key_needs_no_processor_logs_and_parity_holds():
+    """customer_managed_keys with processing.enabled: false: there are no processor logs to key, so
+    the matrix needs no security.log_cmk; needing it, the compare failed with the capability
+    missing on both clouds."""
+    from groundlink.parity import parity
+    from groundlink.spec import spec_from_data
+
+    from .conftest import spec_data, variant_plan, with_changes
+
+    changes = {"processing.enabled": False}
+    bp = build_blueprint(spec_from_data(with_changes(spec_data("noaa20.yaml"), changes)))
+    assert bp.needs("security.cmk") and not bp.needs("security.log_cmk")
+    matrix = parity(bp, {cloud: variant_plan(cloud, changes) for cloud in ("aws", "azure")})
+    assert matrix.failures == []

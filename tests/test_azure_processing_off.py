@@ -4,8 +4,8 @@ environment that is internal and, as sized, not zone redundant."""
 
 from __future__ import annotations
 
+from .azure_support import one
 from .conftest import variant_plan
-from .test_azure_support import one
 from .test_processing_cloud import CONTAINER_JOB
 
 

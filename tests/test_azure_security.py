@@ -11,8 +11,8 @@ import pytest
 from groundlink.blueprint import STATEFUL_CAPABILITIES
 from groundlink.spec import load_spec
 
+from .azure_support import azure, every, one
 from .conftest import SPECS, variant_plan
-from .test_azure_support import azure, every, one
 
 SPECS_ALL = ("noaa20.yaml", "partner.yaml", "constellation.yaml", "aqua-legacy.yaml")
 ALLOWED_ROLES = {
@@ -215,7 +215,7 @@ def test_every_input_reaches_the_provider_under_its_wire_name(spec):
 
 
 def test_messaging_namespaces_left_on_microsoft_keys_are_said_not_hidden(azure_noaa20, tmp_path):
-    from .test_azure_support import variant
+    from .azure_support import variant
 
     assert any("Microsoft-managed keys" in w for w in azure_noaa20.warnings)
     assert "encryption" not in one(azure_noaa20, "eventhub:Namespace").inputs

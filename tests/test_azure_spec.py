@@ -6,8 +6,8 @@ import pytest
 
 from groundlink.spec import SpecError, load_spec
 
+from .azure_support import with_changes
 from .conftest import SPECS, spec_data, write_spec
-from .test_azure_support import with_changes
 
 
 def _errors(tmp_path, changes, base="aqua-legacy.yaml"):

@@ -8,8 +8,8 @@ import pytest
 
 from groundlink.spec import load_spec
 
+from .azure_support import azure, every, one, variant
 from .conftest import SPECS, variant_plan
-from .test_azure_support import azure, every, one, variant
 
 SPECS_ALL = ("noaa20.yaml", "partner.yaml", "constellation.yaml", "aqua-legacy.yaml")
 

@@ -23,7 +23,7 @@ from groundlink.blueprint import build_blueprint
 from groundlink.clouds import CLOUDS
 from groundlink.spec import load_spec, spec_from_data
 
-from .conftest import ROOT, SPECS, cached_plan, spec_data
+from .conftest import ROOT, SPECS, cached_plan, spec_data, with_changes
 
 COMPONENTS = ROOT / "components"
 
@@ -275,3 +275,13 @@ def test_a_blueprint_asked_of_another_cloud_or_built_from_a_path_says_so_in_one_
         TypeError, match=r"^build_blueprint takes a MissionSpec \(groundlink.spec.load_spec\(path\)\), not str$"
     ):
         build_blueprint(str(SPECS / "noaa20.yaml"))  # type: ignore[arg-type]  # the wrong type is the case under test
+
+
+@pytest.mark.parametrize("mode", ["function", "container_job"])
+def test_a_processor_turned_off_needs_no_processing_capability_whatever_its_mode(mode):
+    """processing.enabled: false with processing.mode: container_job left in the spec: the blueprint
+    still needed a container job, which neither cloud builds, and the compare failed on a
+    processor the user had turned off."""
+    data = with_changes(spec_data("noaa20.yaml"), {"processing.enabled": False, "processing.mode": mode})
+    bp = build_blueprint(spec_from_data(data))
+    assert [c.id for c in bp.capabilities if c.layer == "processing"] == []

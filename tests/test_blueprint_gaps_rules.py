@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from groundlink.blueprint import Realization
-from groundlink.blueprint.gaps import cloud_gaps
+from groundlink.blueprint.gaps import adx_catalog_scope, cloud_gaps, private_partner_landing
 
 NOTHING = {
     "managed": False,
@@ -118,3 +118,38 @@ def test_a_realization_records_capabilities_gaps_and_warnings_once():
         record.record("t", "n", ("storage.nope",))
     with pytest.raises(KeyError, match=r"unknown capability 'ground\.nope'"):
         record.gap("ground.nope", "x")
+
+
+@pytest.mark.parametrize(
+    ("addresses", "ending"),
+    [
+        (0, "before the first contact"),
+        (
+            1,
+            "before the first contact; the 1 ground_segment.partner.source_addresses are not made firewall rules "
+            "in private mode",
+        ),
+    ],
+)
+def test_a_private_landing_zone_says_even_one_listed_address_is_ignored(addresses, ending):
+    """security.network: private with a partner's one source address: the warning said nothing of the
+    address, and the user took it for a firewall rule the account applies."""
+    assert private_partner_landing(addresses) == (
+        "security.network: private closes the storage account's public endpoint to every network but trusted "
+        "Azure services, so a partner writing from outside the mission's network cannot deliver: have the "
+        "partner request a private endpoint to the account and approve it " + ending
+    )
+
+
+@pytest.mark.parametrize(
+    ("telemetry", "held"),
+    [(True, " and the telemetry as contact_telemetry (one dynamic column)"), (False, "")],
+)
+def test_a_data_explorer_catalog_says_it_holds_the_telemetry_table_only_with_telemetry(telemetry, held):
+    """With analytics.telemetry_stream the Data Explorer database holds the telemetry too, and the
+    warning names its table; without it the warning names only the product tables."""
+    assert adx_catalog_scope(telemetry, "contact_telemetry") == (
+        "analytics.catalog: the Data Explorer database holds the product tables (frame_index, contact_summary)"
+        f"{held}; the raw captures have no table there (Athena's raw_contacts lists them where the AWS stack "
+        "holds contacts as objects): find a contact's capture files in the raw container"
+    )

@@ -291,7 +291,7 @@ def test_a_storage_sku_spelt_otherwise_than_azure_spells_it_is_refused(tmp_path,
 
 
 def _string_list_properties() -> list[tuple[str, str]]:
-    from .test_policies_support import RULES
+    from .policies_support import RULES
 
     return sorted(
         (name, key)
@@ -309,9 +309,44 @@ def test_an_empty_name_in_any_list_of_the_pack_s_settings_is_refused(rule, key):
     """`"requiredTags": [""]` was taken: every resource then missed a tag named nothing, 33
     violations reading "missing tags:". A tag key, a region, a service principal, a runtime or a
     type token is never empty; the config's every list of names refuses one."""
-    from .test_policies_support import RULES
+    from .policies_support import RULES
 
     schemas = [PolicySchema(name, r.enforcement, r.config, []) for name, r in RULES.items()]
     line = _error(reconcile, schemas, _given(**{rule: ("", {key: ["x", ""]})}))
     assert line == f'policy pack config: {rule}.{key}[1]: "" is not allowed; allowed: a non-empty string'
     assert _settings(reconcile(schemas, _given(**{rule: ("", {key: ["x"]})})))[rule][1][key] == ["x"]
+
+
+def test_a_config_file_of_only_blank_lines_is_said_to_be_empty(tmp_path):
+    """A file left with only a newline and spaces is as empty as one of no bytes: it is said so,
+    not reported as JSON that ends at line 2."""
+    blank = tmp_path / "blank.json"
+    blank.write_text("\n   \n")
+    assert _error(load_config_file, blank) == (
+        f'{blank}: policy pack config is empty; expected a JSON object of policy name -> level or settings, e.g. {{"all": "mandatory"}}'
+    )
+
+
+def test_a_mistake_in_the_file_names_the_file_not_the_pack_s_initial_config():
+    """A misspelt property in the user's file: the line named "policy pack config", as if the pack
+    itself had set it, instead of the file to edit."""
+    given = {"a": PolicySettings("", {"zz": 1}, "pack.json")}
+    assert _error(reconcile, SCHEMAS[:2], given) == (
+        "pack.json: a.zz: unknown property; allowed: enforcementLevel, n, flag, mode, tags, free, list"
+    )
+    # a setting of the pack's initial config is named as the pack's, though a file is given too
+    initial = {"a": PolicySettings("", {"n": "x"})}
+    file = {"b": PolicySettings("advisory", {}, "pack.json")}
+    assert _error(reconcile, SCHEMAS[:2], file, initial) == (
+        'policy pack config: a.n: "x" is not allowed; allowed: an integer'
+    )
+
+
+def test_a_pack_of_as_many_rules_as_one_line_lists_names_them_all():
+    """`all` and 11 rules make MAX_LISTED names: an unknown name is offered every one of them."""
+    schemas = [PolicySchema(f"rule{i}", "mandatory", {}, []) for i in range(11)]
+    with pytest.raises(PackConfigError) as raised:
+        reconcile(schemas, {"nope": PolicySettings("advisory", {}, "pack.json")})
+    assert str(raised.value) == "pack.json: nope: unknown policy; allowed: all, " + ", ".join(
+        f"rule{i}" for i in range(11)
+    )

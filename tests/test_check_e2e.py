@@ -592,3 +592,22 @@ def test_a_proxy_in_the_environment_never_stands_between_groundlink_and_its_pack
         assert pack._proc is not None
         environ = Path(f"/proc/{pack._proc.pid}/environ").read_bytes().split(b"\0")
     assert b"no_grpc_proxy=internal.example.com,127.0.0.1" in environ
+
+
+def test_the_json_counts_mandatory_violations_apart_from_advisory_ones():
+    """`check --json`'s per-cloud `mandatory` is the number of violations that fail the check: an
+    advisory finding beside one mandatory one counted as two, and a CI gate reading the field
+    failed on advisories that docs/policies.md says only print."""
+    from groundlink.check.runner import CheckResult, CloudCheck
+
+    from .conftest import violation
+
+    def cloud(*levels: str) -> CloudCheck:
+        found = [violation(f"rule-{i}", level) for i, level in enumerate(levels)]
+        return CloudCheck("aws", "noaa20-aws", 3, found, 1.0, 2.0)
+
+    doc = CheckResult("noaa20.yaml", {}, [cloud("advisory", "mandatory"), cloud("advisory")]).to_json()
+    assert doc["passed"] is False
+    assert [(c["mandatory"], len(c["violations"])) for c in doc["clouds"]] == [(1, 2), (0, 1)]
+    assert [v["enforcement"] for v in doc["clouds"][0]["violations"]] == ["advisory", "mandatory"]
+    assert CheckResult("noaa20.yaml", {}, [cloud("advisory")]).to_json()["passed"] is True

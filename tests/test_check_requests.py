@@ -303,3 +303,11 @@ def test_a_stack_too_large_for_the_packs_server_is_refused_in_numbers_before_it_
 
 def test_the_cap_is_the_installed_policy_sdks_400_mib():
     assert check_runner.pack_message_cap() == 400 * 1024 * 1024
+
+
+def test_a_violation_reported_without_a_message_reads_as_the_rule_s_description(probe_pack):
+    """A rule that reports no message of its own (report("")): the pack sends its description
+    alone, and the check listed the violation with an empty message, saying nothing of what failed."""
+    probe_pack(_stack_probe({}, lambda args: [("", None)]))
+    result = check_plans([cached_plan("noaa20.yaml", "aws")])
+    assert [(v.policy, v.message) for v in result.violations] == [("probe-stack", "Reports what the test asks for.")]

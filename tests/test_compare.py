@@ -914,3 +914,29 @@ def test_a_report_another_compare_is_still_writing_is_not_called_a_leftover(tmp_
         assert "stopped outright" not in capsys.readouterr().err
     assert main(["compare", NOAA20, "--out", str(out)]) == 0  # its writer gone (a kill): named
     assert "half-written report" in capsys.readouterr().err
+
+
+def test_the_report_counts_a_cloud_s_mandatory_violations_and_its_advisories_apart(monkeypatch):
+    """The comparison's policy results per cloud: `violations` (mandatory, which fail `groundlink
+    check`) and `advisories` (only printed) are counted apart; the advisories counted every
+    finding, the mandatory one too, and a clean-looking stack read as having one more advisory."""
+    from groundlink import check
+    from groundlink.app.policy_results import policy_results_as_planned
+
+    from .conftest import violation
+
+    found = [violation("rule-a"), violation("rule-b", "mandatory"), violation("rule-c")]
+    pack = {"name": "groundlink", "version": "1.2.3", "policies": 3}
+    result = check.CheckResult("noaa20.yaml", pack, [check.CloudCheck("aws", "noaa20-aws", 3, found, 1.0, 2.0)])
+    monkeypatch.setattr(check, "check_as_planned", lambda *args, **kwargs: result)
+    doc = policy_results_as_planned("noaa20.yaml", ("aws",), lambda cloud: None)
+    aws = doc["clouds"]["aws"]
+    assert (aws["violations"], aws["advisories"]) == (1, 2)
+    assert [(f["level"], f["policy"], f["resource"]) for f in aws["findings"]] == [
+        ("advisory", "rule-a", "bucket"),
+        ("mandatory", "rule-b", "bucket"),
+        ("advisory", "rule-c", "bucket"),
+    ]
+    assert doc["summary"] == (
+        "Policy pack groundlink 1.2.3 (3 policies, run offline over the Analyzer protocol): 1 mandatory violation(s)."
+    )

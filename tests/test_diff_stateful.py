@@ -389,8 +389,8 @@ def test_a_retired_orbital_resource_is_said_irreplaceable_even_when_protected(st
 def test_a_retired_orbital_resource_a_spec_edit_adds_is_said_to_be_impossible_to_create(capsys):
     """legacy_orbital describes an estate that exists; a second satellite added to it planned a new
     spacecraft and contact profile as a plain create, which `pulumi up` cannot do."""
+    from .azure_support import tle_for
     from .plan_cache import spec_file
-    from .test_azure_support import tle_for
 
     data = spec_data("aqua-legacy.yaml")
     second = {**data["satellites"][0], "name": "terra", "norad_id": 25994, "tle": tle_for(25994)}

@@ -25,8 +25,8 @@ from groundlink.blueprint import build_blueprint
 from groundlink.engine.runner import run_program
 from groundlink.spec import spec_from_data
 
+from .azure_support import every, one
 from .conftest import cached_plan, spec_data, variant_plan
-from .test_azure_support import every, one
 from .test_processing_cloud import CONTAINER_JOB
 
 PREMIUM = {"security.premium_messaging": True}

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from .azure_support import every, one
 from .conftest import variant_plan
-from .test_azure_support import every, one
 from .test_processing_cloud import CONTAINER_JOB
 
 # the spec's longest mission name (32 characters), as tests/test_preflight.py plans it on AWS

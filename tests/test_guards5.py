@@ -26,8 +26,8 @@ from groundlink.engine import Plan
 from groundlink.report.document import cost_json
 from groundlink.spec import spec_from_data
 
+from .azure_support import one
 from .conftest import DROP, spec_data, variant_plan, with_changes
-from .test_azure_support import one
 from .test_cost_decision import MINUTES
 from .test_cost_decision import blueprint as decision_blueprint
 from .test_pack_policy_documents import PUBLIC, PUBLIC_READ, RAW, RAW_ARN, TLS, TLS_RULE, check

@@ -14,8 +14,8 @@ import pytest
 
 from groundlink.engine import Plan
 
+from .azure_support import every, one
 from .conftest import cached_plan, variant_plan
-from .test_azure_support import every, one
 from .test_processing_cloud import CONTAINER_JOB
 
 

@@ -12,8 +12,8 @@ import json
 
 import pytest
 
+from .aws_support import as_list, doc, sid, statements
 from .conftest import cached_plan, variant_plan
-from .test_aws_support import as_list, doc, sid, statements
 
 GEO = {"storage.redundancy": "geo", "clouds.aws.replica_region": "us-east-2"}
 PRIVATE = {"security.network": "private"}

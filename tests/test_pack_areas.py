@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 
-from .test_policies_support import PACK
+from .policies_support import PACK
 
 AREA_OF_MODULE = {
     "aws_analytics": "aws-analytics",

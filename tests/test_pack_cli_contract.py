@@ -26,7 +26,7 @@ import yaml
 from groundlink.check import PACK_DIR
 
 from .conftest import ROOT
-from .test_policies_support import PACK, RULES
+from .policies_support import PACK, RULES
 
 LEVELS = ("advisory", "mandatory", "remediate", "disabled")  # apitype.EnforcementLevel, the SDK's enum
 PACK_DOCS = ("README.md", "docs/policies.md")

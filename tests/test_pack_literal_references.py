@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from .test_policies_support import functions_app, res, run_stack
+from .policies_support import functions_app, res, run_stack
 
 BUCKET = "aws:s3/bucket:Bucket"
 SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"

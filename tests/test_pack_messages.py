@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from .test_policies_support import run_resource
+from .policies_support import run_resource
 
 PROFILE = {
     "minimumViableContactDurationSeconds": 180,

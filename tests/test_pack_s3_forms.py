@@ -21,7 +21,7 @@ from groundlink.engine import Plan
 
 from .conftest import cached_plan
 from .pack_harness import State, run
-from .test_policies_support import hardened_bucket, run_stack
+from .policies_support import hardened_bucket, run_stack
 
 UNKNOWN = importlib.import_module(import_pack().__name__.rsplit(".", 1)[0] + ".props").UNKNOWN
 KEY = "arn:aws:kms:us-west-2:1:key/k"

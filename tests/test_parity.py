@@ -84,3 +84,14 @@ def test_matrix_json_has_rows_cells_and_failures(blueprint, aws_noaa20, azure_no
     assert row["clouds"]["aws"] == {"status": "missing", "resources": [], "reason": ""}
     assert row["clouds"]["azure"]["status"] == "realized"
     assert all({"type", "name"} == set(x) for x in row["clouds"]["azure"]["resources"])
+
+
+def test_a_capability_missing_on_both_clouds_names_both_in_one_failure(blueprint, aws_noaa20, azure_noaa20):
+    """A capability neither cloud realizes nor declares a gap for is one failure naming every
+    cloud it is missing on, not only the first."""
+    matrix = parity(
+        blueprint, {"aws": without(aws_noaa20, "storage.raw"), "azure": without(azure_noaa20, "storage.raw")}
+    )
+    assert [f for f in matrix.failures if f.startswith("storage.raw:")] == [
+        "storage.raw: not realized on aws, azure and no gap declared (Raw contact-data store)"
+    ]

@@ -13,7 +13,7 @@ import pytest
 
 from .pack_cases import BASELINES, CASES, Case
 from .pack_harness import Derived, Planned, Stack, Written, apply, resolve, run, split_change
-from .test_policies_support import RULES
+from .policies_support import RULES
 
 BASELINE_PAIRS = sorted({(case.rule, case.base) for case in CASES})
 

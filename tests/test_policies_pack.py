@@ -15,7 +15,7 @@ import groundlink.limits as groundlink_limits
 from groundlink.check import PACK_DIR
 from groundlink.clouds import CLOUDS
 
-from .test_policies_support import PACK, RULES
+from .policies_support import PACK, RULES
 
 AREAS = {
     "aws-storage",

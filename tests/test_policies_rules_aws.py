@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from .test_policies_support import TLS_ONLY, doc, hardened_bucket, res, run_resource, run_stack
+from .policies_support import TLS_ONLY, doc, hardened_bucket, res, run_resource, run_stack
 
 S3_STACK_RULES = {
     "aws-s3-public-access-block": "pab",

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from .test_policies_support import functions_app, res, run_resource, run_stack
+from .policies_support import functions_app, res, run_resource, run_stack
 
 GOOD_ACCOUNT = {
     "enableHttpsTrafficOnly": True,

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+from .policies_support import res, run_resource, run_stack
 from .test_policies_rules_azure import _with
-from .test_policies_support import res, run_resource, run_stack
 
 GOOD_VAULT = {
     "properties": {

@@ -14,7 +14,7 @@ from groundlink.processing.query import connect
 from groundlink.processing.tables import TABLES
 from tests.contactgen import CONTACT_A, EPOCH, Capture, contact_file, frames, packetise, raw_dir, stream_of
 
-from .test_aws_support import aws, bucket_by_role
+from .aws_support import aws, bucket_by_role
 
 TABLE = "aws:glue/catalogTable:CatalogTable"
 

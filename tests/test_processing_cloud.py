@@ -12,8 +12,8 @@ import pytest
 from groundlink.presets import PRESETS
 from groundlink.spec import SpecError, spec_from_data
 
+from .aws_support import bucket_by_role, doc, statements
 from .conftest import DROP, cached_plan, spec_data, variant_plan, with_changes
-from .test_aws_support import bucket_by_role, doc, statements
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTAINER_JOB = {

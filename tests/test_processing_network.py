@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from groundlink.preflight import preflight_planned
 
+from .aws_support import doc
 from .conftest import cached_plan, variant_plan
-from .test_aws_support import doc
 from .test_processing_cloud import CONTAINER_JOB
 
 SUBNET = "azure-native:network:Subnet"

@@ -1713,8 +1713,8 @@ def test_every_store_call_of_the_aws_runtime_is_one_its_role_grants(tmp_path: Pa
     products already uploaded. Every call the runtime makes, in the paths that reach the most
     (a first delivery, a name used again the next day, a contact processed again), is held to
     the plan's role policy."""
+    from tests.aws_support import bucket_by_role, doc, statements
     from tests.conftest import cached_plan
-    from tests.test_aws_support import bucket_by_role, doc, statements
 
     plan = cached_plan("partner.yaml", "aws")
     policy = statements(doc(plan.one("aws:iam/rolePolicy:RolePolicy", "polar-partner-processing-policy")))
