@@ -479,3 +479,30 @@ def test_a_plan_records_its_spec_as_given(capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "spec.yaml").write_text((SPECS / "noaa20.yaml").read_text())
     assert engine.plan("./spec.yaml", "aws").spec == "./spec.yaml"
+
+
+def test_a_file_named_dash_is_read_as_that_file(capsys, tmp_path, monkeypatch):
+    """`-` is refused as no name of standard input only where no file has that name: a spec
+    saved as ./- was refused as "standard input is not a file here"."""
+    monkeypatch.chdir(tmp_path)
+    Path("-").write_bytes(SPEC_TEXT)
+    assert cli.main(["validate", "-"]) == 0
+    out, err = capsys.readouterr()
+    assert (out, err) == ("-: ok (noaa20: 1 satellite, 1 downlink, ground segment managed)\n", "")
+
+
+def test_an_output_naming_the_same_pipe_as_an_input_loses_nothing(tmp_path):
+    """Two names for one pipe or terminal (`plan /dev/stdin --json /dev/stdout` at a terminal,
+    where both are the terminal) lose nothing when written: only a regular file is refused."""
+    from groundlink.errors import UsageError
+    from groundlink.path_args import refuse_overwriting
+
+    fifo = tmp_path / "stream"
+    os.mkfifo(fifo)
+    alias = tmp_path / "alias"
+    alias.symlink_to(fifo)
+    refuse_overwriting(alias, "--json", [("the spec", str(fifo))])  # no refusal
+    plan = tmp_path / "plan.json"
+    plan.write_text("{}")
+    with pytest.raises(UsageError, match="is the spec"):
+        refuse_overwriting(plan, "--json", [("the spec", str(plan))])

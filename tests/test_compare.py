@@ -940,3 +940,47 @@ def test_the_report_counts_a_cloud_s_mandatory_violations_and_its_advisories_apa
     assert doc["summary"] == (
         "Policy pack groundlink 1.2.3 (3 policies, run offline over the Analyzer protocol): 1 mandatory violation(s)."
     )
+
+
+def test_an_empty_directory_is_taken_as_out(tmp_path, monkeypatch):
+    """`mkdir report && groundlink compare SPEC --out report`: an empty directory holds nothing to
+    lose, and was refused as "not empty and not an earlier groundlink report"."""
+    monkeypatch.setattr(plan_runs, "run_plans", _fake_runs())
+    out = tmp_path / "report"
+    out.mkdir()
+    assert main(["compare", NOAA20, "--out", str(out)]) == 0
+    assert json.loads((out / "compare.json").read_text())["ok"] is True
+
+
+def test_a_refused_data_loss_against_old_exits_1_with_the_report_written(tmp_path, monkeypatch, capsys):
+    """compare --against OLD with a data loss not allowed: the report is written and the command
+    exits 1 though parity passes (exit 0 let a pipeline apply the spec)."""
+    from .conftest import spec_file
+
+    monkeypatch.setattr(plan_runs, "run_plans", _fake_runs(spec=None))
+    spec = str(spec_file(with_changes(spec_data(), {"storage.raw_retention_days": 200})))
+    out = tmp_path / "out"
+    assert main(["compare", spec, "--out", str(out), "--against", NOAA20]) == 1
+    doc = json.loads((out / "compare.json").read_text())
+    assert doc["ok"] is True and doc["diff"]["refused"] is True
+    assert "groundlink: refusing data loss" in capsys.readouterr().err
+    assert main(["compare", spec, "--out", str(out), "--against", NOAA20, "--allow-data-loss"]) == 0
+
+
+def test_a_change_the_cloud_rejects_is_refused_in_the_report_whatever_allow_data_loss_says(
+    tmp_path, monkeypatch, capsys
+):
+    """A change Azure refuses at pulumi up (a network range moved under a subnet in use) loses no
+    data, and --allow-data-loss does not accept it: compare.json said `refused: false` while the
+    command exited 1."""
+    from .conftest import variant_plan
+
+    monkeypatch.setattr(plan_runs, "run_plans", _fake_runs())
+    old = tmp_path / "deployed-azure.json"
+    variant_plan("azure", {"clouds.azure.network_cidr": "10.99.0.0/24"}).write(old)
+    out = tmp_path / "out"
+    assert main(["compare", NOAA20, "--out", str(out), "--against", str(old), "--allow-data-loss"]) == 1
+    diff = json.loads((out / "compare.json").read_text())["diff"]
+    assert (diff["refused"], diff["dataLoss"], diff["notCompared"]) == (True, [], ["aws"])
+    assert len(diff["unappliable"]) == 2
+    assert "groundlink: refusing a change the cloud rejects at pulumi up" in capsys.readouterr().err

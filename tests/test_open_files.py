@@ -29,31 +29,28 @@ def _limited(limits: str, *argv: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_a_low_soft_limit_is_raised_as_far_as_the_hard_limit_lets_it():
-    """`ulimit -Sn 20` (the hard limit left high): the command raises its own soft limit to 1,024
-    and runs; what it starts inherits that."""
-    shown = _limited(
-        "-Sn 20",
-        sys.executable,
-        "-c",
-        "import resource; from groundlink.open_files import raise_open_file_limit as r; "
-        "print(resource.getrlimit(resource.RLIMIT_NOFILE)[0]); r(); "
-        "print(resource.getrlimit(resource.RLIMIT_NOFILE)[0])",
-    )
-    assert shown.returncode == 0, shown.stderr
-    assert shown.stdout.split() == ["20", "1024"]
+SOFT_BEFORE_AND_AFTER = (
+    "import resource; from groundlink.open_files import raise_open_file_limit as r; "
+    "print(resource.getrlimit(resource.RLIMIT_NOFILE)[0]); r(); "
+    "print(resource.getrlimit(resource.RLIMIT_NOFILE)[0])"
+)
 
 
-def test_a_soft_limit_already_high_is_left_as_it_is():
-    shown = _limited(
-        "-Sn 2000",
-        sys.executable,
-        "-c",
-        "import resource; from groundlink.open_files import raise_open_file_limit as r; r(); "
-        "print(resource.getrlimit(resource.RLIMIT_NOFILE)[0])",
-    )
+@pytest.mark.parametrize(
+    ("limits", "before", "after"),
+    [
+        ("-Sn 20 && ulimit -Hn 1100", "20", "1024"),  # raised to 1,024, no further
+        ("-Sn 20 && ulimit -Hn 300", "20", "300"),  # as far as the hard limit lets it
+        ("-Sn 1050 && ulimit -Hn 1100", "1050", "1050"),  # already high: left as it is
+    ],
+)
+def test_a_low_soft_limit_is_raised_as_far_as_the_hard_limit_lets_it(limits, before, after):
+    """A soft limit under 1,024 (the hard one above it) is raised by the command itself, and what
+    it starts inherits the raise; one already at 1,024 or more is the user's, left alone. The
+    hard limits are set here, so the machine's own do not matter."""
+    shown = _limited(limits, sys.executable, "-c", SOFT_BEFORE_AND_AFTER)
     assert shown.returncode == 0, shown.stderr
-    assert shown.stdout.split() == ["2000"]
+    assert shown.stdout.split() == [before, after]
 
 
 def test_a_hard_limit_too_low_is_refused_in_one_line_before_anything_is_written(tmp_path):

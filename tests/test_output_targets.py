@@ -464,3 +464,25 @@ def test_a_half_written_output_a_killed_run_left_is_named_and_one_being_written_
     )
     assert left.exists() and writing.exists()  # named, never deleted
     assert sorted(p.name for p in tmp_path.iterdir()) == [left.name, writing.name, target.name]
+
+
+@pytest.mark.usefixtures("planned")
+def test_json_sent_to_stderr_goes_to_stderr_and_stdout_says_where(capfd):
+    """`--json /dev/stderr` is this process's descriptor 2: the plan went to stdout instead,
+    into the text a reader of stdout parses, and the `wrote` line was left out."""
+    assert cli.main(["plan", SPEC, "--cloud", "aws", "--json", "/dev/stderr"]) == 0
+    out, err = capfd.readouterr()
+    assert json.loads(err)["stack"] == "noaa20-aws"
+    assert out.endswith("wrote /dev/stderr\n") and '"stack"' not in out
+
+
+@AS_ANOTHER_USER
+def test_a_file_in_a_sticky_directory_the_user_owns_is_replaced(reachable):
+    """In a sticky directory the directory's owner may replace any entry in it, as the entry's
+    owner may: a user's own shared directory refused their plan over a file another user left."""
+    shared = _sticky(reachable)
+    os.chown(shared, NOBODY, NOBODY)
+    plan = shared / "plan.json"
+    plan.write_text("{}")  # root's file, in nobody's directory
+    plan.chmod(0o666)
+    assert _as_another_user(lambda: check_file_target(plan, "--json")) == ""

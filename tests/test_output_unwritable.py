@@ -344,3 +344,48 @@ def test_an_existing_output_on_a_read_only_mount_is_said_so_not_no_permission(
     monkeypatch.setattr(engine, "plan", refuse)
     assert cli.main(["plan", SPEC, "--cloud", "aws", "--json", str(target)]) == 2
     assert one_line(capsys) == f"groundlink: --json {target}: cannot overwrite ({said})"
+
+
+def test_a_new_output_takes_the_users_umask_not_a_fixed_mode(tmp_path, monkeypatch):
+    """A new plan is made as an ordinary write makes it: 0666 less the umask. Under a team's
+    umask 002 it is group-writable (0664), where 0644 left the team unable to replace it."""
+    import stat
+
+    monkeypatch.setattr(engine, "plan", lambda *a, **k: cached_plan("noaa20.yaml", "aws"))
+    target = tmp_path / "plan.json"
+    before = os.umask(0o002)
+    try:
+        assert cli.main(["plan", SPEC, "--cloud", "aws", "--json", str(target)]) == 0
+    finally:
+        os.umask(before)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o664
+
+
+def test_a_pair_that_fails_on_its_second_file_names_that_file(tmp_path):
+    """`plan --cloud both` writes a pair: a failure staging the second file named the first,
+    which was fine, and the first is left as it was."""
+    from groundlink.errors import UsageError
+
+    first, blocker = tmp_path / "plan-aws.json", tmp_path / "sub"
+    blocker.write_text("a file where a directory must go")
+    second = blocker / "plan-azure.json"
+    with pytest.raises(UsageError) as raised:
+        outputs.write_texts_together([(first, "{}"), (second, "{}")], "--json")
+    assert str(raised.value).startswith(f"--json {second}: cannot write (")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sub"]
+
+
+def test_a_failure_elsewhere_while_writing_into_a_directory_is_not_called_a_write_of_it(tmp_path):
+    """`writing_dir` turns a failed write under DIR into one usage line naming DIR; an OSError
+    about another path (an input read meanwhile) is raised as it is, not blamed on DIR."""
+    from groundlink.errors import UsageError
+
+    out = tmp_path / "products"
+    elsewhere = OSError(errno.ENOENT, "No such file or directory", str(tmp_path / "contact.raw"))
+    with pytest.raises(OSError) as raised, outputs.writing_dir(out, "--out"):
+        raise elsewhere
+    assert raised.value is elsewhere
+    full = rf"^--out {out}: cannot write \(No space left on device\)$"
+    with pytest.raises(UsageError, match=full), outputs.writing_dir(out, "--out"):
+        raise OSError(errno.ENOSPC, "No space left on device", str(out / "a.parquet"))
+    assert not out.exists()
