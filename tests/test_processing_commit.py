@@ -306,3 +306,84 @@ def test_a_contact_moving_to_an_earlier_day_sets_that_days_summary_aside_first(t
     staging = _killed_commit(tmp_path / "raw", out, monkeypatch, after=1)
     assert not [key for key in _products(out) if key.startswith("contact_summary/")]
     assert summary in layout.set_aside_from(staging).values()
+
+
+def test_a_query_waits_for_a_commit_and_counts_its_products_whole(processed, capsys) -> None:
+    """`groundlink query` listed the products' files and read them later: a `process` committing
+    into the same directory in between left it counting one run's frame index beside another's
+    summaries (exit 0), or failing on a file set aside. A query holds the products shared, so a
+    commit under way finishes first, and the query counts the new products alone."""
+    import fcntl
+    import threading
+    import time
+
+    from groundlink.app.processing_commands import run_query
+    from groundlink.cli import build_parser
+
+    out, _, _ = processed
+    sql = "select (select count(*) from frame_index) as indexed, (select sum(frames) from contact_summary) as summed"
+    args = build_parser().parse_args(["query", str(out), sql, "--json"])
+    result: list[int] = []
+    holder = os.open(out, os.O_RDONLY)  # a run's commit, under way
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    try:
+        worker = threading.Thread(target=lambda: result.append(run_query(args)))
+        worker.start()
+        time.sleep(0.5)
+        assert worker.is_alive() and capsys.readouterr().out == ""  # nothing read yet
+    finally:
+        os.close(holder)
+    worker.join(30)
+    assert result == [0]
+    assert capsys.readouterr().out == '{"indexed": 8, "summed": 8}\n'
+
+
+def test_a_commit_waits_for_a_query_reading_the_products(processed) -> None:
+    """The other side: a commit into products a query holds waits for the query to end."""
+    import threading
+    import time
+
+    out, again, before = processed
+    result: dict[str, object] = {}
+    with layout.products_locked(out, exclusive=False):  # a query, reading
+        worker = threading.Thread(target=lambda: result.update(_process(again, out)))
+        worker.start()
+        time.sleep(0.5)
+        assert worker.is_alive() and _products(out) == before
+    worker.join(30)
+    assert not worker.is_alive() and result["frames"] == 12
+
+
+def test_a_staging_directory_is_emptied_with_its_set_aside_record_last(tmp_path, monkeypatch) -> None:
+    """A run killed while it removed its staging directory after a commit left the products the
+    commit had set aside without `set-aside.json`, when the record happened to be removed first:
+    the next run could then only say they "could not be put back", where the record lets it call
+    them superseded and say to delete them. The record goes after what it names."""
+    staging = layout.Staging(tmp_path / "out", CONTACT_A)
+    staging.create()
+    for n in range(3):
+        (staging.dir / f"previous-{n}").mkdir()
+        (staging.dir / f"previous-{n}" / "frame_index.parquet").write_bytes(b"earlier")
+    (staging.dir / layout.SET_ASIDE_RECORD).write_text("{}")
+    staging.committed = True
+    removed: list[str] = []
+    listed, rmtree, unlink = Path.iterdir, layout.shutil.rmtree, Path.unlink
+
+    def record_first(self: Path):  # a directory's order is the file system's: the worst one here
+        return iter(sorted(listed(self), key=lambda e: e.name != layout.SET_ASIDE_RECORD))
+
+    def removing(path, *args, **kwargs):
+        removed.append(Path(path).name)
+        return rmtree(path, *args, **kwargs)
+
+    def unlinking(self: Path, missing_ok: bool = False) -> None:
+        removed.append(self.name)
+        unlink(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(Path, "iterdir", record_first)
+    monkeypatch.setattr(layout.shutil, "rmtree", removing)
+    monkeypatch.setattr(Path, "unlink", unlinking)
+    staging.discard()
+    assert sorted(removed[:3]) == ["previous-0", "previous-1", "previous-2"]
+    assert removed[3] == layout.SET_ASIDE_RECORD
+    assert not staging.dir.exists()

@@ -361,6 +361,7 @@ TABLE_ROWS = 1000
 
 def run_query(args: argparse.Namespace) -> int:
     from ..errors import UsageError
+    from ..processing.layout import products_locked
     from ..processing.query import NotProducts, check_products, connect
 
     if not args.products_dir.is_dir():
@@ -376,15 +377,18 @@ def run_query(args: argparse.Namespace) -> int:
         raise UsageError(
             f"the SQL holds a byte that is not UTF-8 (0x{byte:02X}, character {bad + 1}); give the query as UTF-8 text"
         )
-    try:
-        check_products(args.products_dir)
-    except NotProducts as error:
-        raise UsageError(str(error)) from None
-    connection = connect(args.products_dir)  # one database for the format check and every query
-    try:
-        return _run_queries(args, connection)
-    finally:
-        connection.close()
+    # held shared while the files are listed and read: a `process` committing into the same
+    # directory waits until the queries end, and the queries see its products before or after
+    with products_locked(args.products_dir, exclusive=False):
+        try:
+            check_products(args.products_dir)
+        except NotProducts as error:
+            raise UsageError(str(error)) from None
+        connection = connect(args.products_dir)  # one database for the format check and every query
+        try:
+            return _run_queries(args, connection)
+        finally:
+            connection.close()
 
 
 def _run_queries(args: argparse.Namespace, connection: Any) -> int:

@@ -179,6 +179,36 @@ def hive_values(path: Path) -> dict[str, str]:
 # manager: ENOLCK; others: EINVAL, EOPNOTSUPP).
 UNLOCKABLE = frozenset({errno.EBADF, errno.ENOLCK, errno.EINVAL, errno.EOPNOTSUPP})
 
+
+@contextlib.contextmanager
+def products_locked(root: Path, exclusive: bool) -> Iterator[None]:
+    """`root`, a products directory, locked for the block: exclusive for a commit (see
+    `Staging.products_lock`), shared for a query (`groundlink query`), which lists the products'
+    files and reads them later; a commit between the two set files aside or renamed them, and
+    the query counted one run's index beside another's summaries (exit 0) or failed on a file
+    gone. Where the file system takes no lock on a directory (NFS emulates flock with
+    byte-range locks, which need a descriptor open for writing, and a directory is never one)
+    or the directory cannot be opened, the block runs unlocked, as where there is no flock at
+    all, rather than refusing every run."""
+    if _flock is None:
+        yield
+        return
+    try:
+        handle = os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:  # its reader says why, in its own words
+        yield
+        return
+    try:
+        try:
+            _flock(handle, LOCK_EX if exclusive else LOCK_SH)
+        except OSError as error:
+            if error.errno not in UNLOCKABLE:
+                raise
+        yield
+    finally:
+        os.close(handle)  # closing the descriptor lets the lock go
+
+
 STAGING_PREFIX = ".staging-"
 # What a commit sets aside in its staging directory: a contact's earlier products.
 SET_ASIDE = ("previous-*", "elsewhere-*")
@@ -298,30 +328,14 @@ class Staging:
             self.summary_file(): self.root / CONTACT_SUMMARY.prefix / partition.path / name,
         }
 
-    @contextlib.contextmanager
-    def products_lock(self) -> Iterator[None]:
+    def products_lock(self) -> contextlib.AbstractContextManager[None]:
         """The products root locked (flock on the directory itself, so nothing is left in it)
         for one commit at a time. A commit looks for the contact's products on other days, then
         moves its products in one rename at a time: two runs of one contact into one `--out`
         interleaved, and left one run's summary beside the other's index, or a contact's
         summary on two days, counted twice, both runs exiting 0. Taken before the commit's
-        signals are held (`interrupt.finishing`), so Ctrl-C still stops a run waiting here. Where
-        the file system takes no lock on a directory (NFS emulates flock with byte-range locks,
-        which need a descriptor open for writing, and a directory is never one), the commit goes
-        on unlocked, as where there is no flock at all, rather than refusing every run."""
-        if _flock is None:
-            yield
-            return
-        handle = os.open(self.root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-        try:
-            try:
-                _flock(handle, LOCK_EX)
-            except OSError as error:
-                if error.errno not in UNLOCKABLE:
-                    raise
-            yield
-        finally:
-            os.close(handle)  # closing the descriptor lets the lock go
+        signals are held (`interrupt.finishing`), so Ctrl-C still stops a run waiting here."""
+        return products_locked(self.root, exclusive=True)
 
     def commit(self, partition: Partition) -> None:
         """Move the frame streams, then the index, then the summary into place; a contact
@@ -463,7 +477,9 @@ class Staging:
             # leftovers finds it locked (running), or without its lock and empty (going), never
             # unlocked with partial products in it, which it named as a stopped run's
             with contextlib.suppress(OSError):
-                for entry in self.dir.iterdir():
+                # the record of what was set aside after what it names: a run killed here leaves
+                # it beside the products it lists, which the next run can then call superseded
+                for entry in sorted(self.dir.iterdir(), key=lambda e: e.name == SET_ASIDE_RECORD):
                     if entry.name != RUN_LOCK:
                         if entry.is_dir() and not entry.is_symlink():
                             shutil.rmtree(entry, ignore_errors=True)
