@@ -169,9 +169,7 @@ def _ingress_by_port(props: Any) -> dict[tuple[str, Any], list[Any]]:
     found: dict[tuple[str, Any], list[Any]] = {}
     # every protocol first (its own blocks alone), then each one named, with the every-protocol blocks
     for protocol in ["-1", *sorted({p for p, _, _, _ in ranges} - {"-1"})]:
-        counted = (
-            [r for r in ranges if r[0] in (protocol, "-1")] if protocol != "-1" else [r for r in ranges if r[0] == "-1"]
-        )
+        counted = [r for r in ranges if r[0] in (protocol, "-1")]
         for port in sorted({low for _, low, _, _ in counted}):
             reaching = [sources for _, low, high, sources in counted if low <= port <= high]
             if len(reaching) > 1:

@@ -204,10 +204,13 @@ def _inbound_allows_by_port(props: Any) -> dict[str, tuple[list[str], list[Any]]
     # Rules of two named protocols never add up (a Tcp half and a Udp half of the internet admit
     # neither protocol from everywhere); a '*' rule adds to each. Every protocol is judged first,
     # by its own rules, then each protocol named, as it was first written.
-    written = {p.casefold(): p for p, _, _, _ in reversed(ranges) if p != "*"}
+    written: dict[str, str] = {}
+    for protocol, _, _, _ in ranges:
+        if protocol != "*":
+            written.setdefault(protocol.casefold(), protocol)
     found: dict[str, tuple[list[str], list[Any]]] = {}
     for key in ["*", *written]:
-        counted = [r for r in ranges if r[0] == "*" or (key != "*" and r[0].casefold() == key)]
+        counted = [r for r in ranges if r[0].casefold() in ("*", key)]
         for port in dict.fromkeys(low for _, (low, _), _, _ in counted):
             reaching = [(name, sources) for _, (low, high), name, sources in counted if low <= port <= high]
             if len(reaching) > 1:
